@@ -1,0 +1,67 @@
+# Fire Alarm. `make` lists the targets. The two that matter: `make run` and `make test`.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+FLASK := $(BIN)/flask --app wsgi
+STAMP := $(VENV)/.installed-stamp
+SEED_CORPUS := triage/seed/complaints.csv
+SHARED_DATA := ../shared/data/tipdm2020_messages_labelled.csv
+PG_TEST_URL ?= postgresql://postgres@127.0.0.1:5432/postgres
+HOST ?= 127.0.0.1
+PORT ?= 5000
+
+.PHONY: help run test venv translations db model worker lint format bench clean
+
+help: ## List the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-13s %s\n", $$1, $$2}'
+
+$(STAMP): requirements.txt requirements-dev.txt
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -r requirements-dev.txt
+	touch $(STAMP)
+
+venv: $(STAMP) ## Create .venv with the pinned dependencies
+
+translations: $(STAMP) ## Compile the message catalogues (.po -> .mo)
+	$(BIN)/pybabel compile --use-fuzzy -q -d portal/translations
+
+db: translations ## Create or upgrade the database and load the demo jurisdiction
+	$(FLASK) db upgrade
+	$(FLASK) seed demo
+
+model: db ## Train the default classifier from the seed corpus if no model is active
+	$(FLASK) triage train --data $(SEED_CORPUS) --if-missing
+
+run: model ## Fresh machine -> the site on http://127.0.0.1:5000 with demo data
+	$(FLASK) seed complaints
+	$(FLASK) run --host $(HOST) --port $(PORT)
+
+worker: db ## Run an rq worker (needs REDIS_URL)
+	$(FLASK) jobs worker
+
+lint: $(STAMP) ## ruff lint and format check
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: $(STAMP) ## Apply ruff's fixes and formatting
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+test: translations lint ## Fresh machine -> the full suite on SQLite, then on PostgreSQL
+	$(BIN)/pytest
+	@if [ "$$CI" = "true" ] || $(BIN)/python -c "import psycopg,sys; psycopg.connect('$(PG_TEST_URL)', connect_timeout=2)" 2>/dev/null; then \
+	  echo "== again on PostgreSQL =="; \
+	  TEST_DATABASE_URL=$(PG_TEST_URL) $(BIN)/pytest -m "not slow"; \
+	else echo "== PostgreSQL not reachable at $(PG_TEST_URL): skipped the PostgreSQL pass (CI never skips it) =="; fi
+
+bench: model ## Run the benchmarks (they print their figures)
+	$(BIN)/python bench/triage_accuracy.py
+	$(BIN)/python bench/triage_throughput.py
+	$(BIN)/python bench/ledger_verify.py
+
+clean: ## Remove the virtualenv, caches and the local instance folder
+	rm -rf $(VENV) instance .pytest_cache .ruff_cache .hypothesis

@@ -1,0 +1,92 @@
+"""Citizen endpoints of the API: file a complaint, read its public status, add information."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Response, jsonify, url_for
+from flask_babel import gettext as _
+
+from portal import public_view
+from portal.api import api_bp
+from portal.api.common import json_body, json_object
+from portal.auth import public
+from portal.errors import ApiError, validation_failed
+from portal.i18n import current_language
+from portal.intake import service
+from portal.intake.followup import FollowUpForm, NotContestable, WrongSecret, add_follow_up
+from portal.intake.forms import ComplaintForm, draft_from_form
+from portal.intake.payload import PayloadError, complaint_formdata, flat_formdata, form_errors
+from portal.limits import intake_limit, lookup_limit
+from portal.unit_of_work import commit
+
+
+def complaint_or_404(code: str) -> Any:
+    complaint = service.find_by_code(code)
+    if complaint is None:
+        raise ApiError(404, "not_found", _("No complaint has this tracking code. Check it and try again."))
+    return complaint
+
+
+@api_bp.post("/complaints")
+@public
+@intake_limit
+def file_complaint() -> tuple[Response, int, dict[str, str]]:
+    try:
+        formdata, type_errors = complaint_formdata(json_body())
+    except PayloadError as exc:
+        raise validation_failed(exc.errors) from exc
+    language = current_language()
+    form = ComplaintForm(
+        formdata=formdata, meta={"csrf": False}, division_choices=service.division_choices(language)
+    )
+    valid = form.validate()
+    if type_errors or not valid:
+        # A field with the wrong type was left out, so the form may call it missing: the type error wins.
+        raise validation_failed({**form_errors(form), **type_errors})
+    receipt = service.file_complaint(draft_from_form(form, language))
+    commit()
+    status_url = url_for("api.complaint_status", code=receipt.tracking_code, _external=True)
+    body = {
+        "tracking_code": receipt.tracking_code,
+        "follow_up_secret": receipt.follow_up_secret,
+        "status": receipt.status.value,
+        "status_url": status_url,
+        "track_url": url_for("public.track", code=receipt.tracking_code, _external=True),
+        "anonymous": receipt.anonymous,
+    }
+    return jsonify(body), 201, {"Location": status_url}
+
+
+@api_bp.get("/complaints/<code>")
+@public
+@lookup_limit
+def complaint_status(code: str) -> Response:
+    return jsonify(public_view.public_complaint(complaint_or_404(code), current_language()))
+
+
+@api_bp.post("/complaints/<code>/updates")
+@public
+@intake_limit
+def add_update(code: str) -> tuple[Response, int]:
+    complaint = complaint_or_404(code)
+    payload = json_object()
+    try:
+        formdata = flat_formdata(payload, ("secret", "text"), flags=("contest",))
+    except PayloadError as exc:
+        raise validation_failed(exc.errors) from exc
+    form = FollowUpForm(formdata=formdata, meta={"csrf": False})
+    if not form.validate():
+        raise validation_failed(form_errors(form))
+    try:
+        event = add_follow_up(
+            complaint, secret=form.secret.data, text=form.text.data, contest=bool(form.contest.data)
+        )
+    except WrongSecret as exc:
+        raise ApiError(403, "wrong_secret", _("The follow-up secret does not match this complaint.")) from exc
+    except NotContestable as exc:
+        raise ApiError(
+            409, "not_contestable", _("Only a complaint the bureau replied to or resolved can be contested.")
+        ) from exc
+    commit()
+    return jsonify({"kind": event.kind, "status": complaint.status.value}), 201

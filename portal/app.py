@@ -1,0 +1,100 @@
+"""The application factory.
+
+``portal/__init__.py`` stays free of Flask imports so that pure modules (categories, the record, redaction,
+evidence checks) can be imported by the triage engine and by stand-alone tools without pulling in the web stack.
+"""
+
+from __future__ import annotations
+
+import importlib
+import logging
+import os
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from portal import cli, errors, i18n, jobs, templating
+from portal.api import api_bp
+from portal.config import settings_from_env
+from portal.extensions import babel, csrf, db, limiter, login_manager, migrate
+from portal.intake.service import CLASSIFY_JOB, REQUEUE_JOB, await_triage, requeue_stale
+from portal.models import StaffUser
+from portal.public import public_bp
+from portal.staff import staff_bp
+
+ROOT = Path(__file__).resolve().parent.parent
+
+# Feature packages built on the portal. The portal never imports them directly (dependencies run
+# escalation -> triage -> portal); each exposes ``init_app(app)`` which registers its models, blueprints,
+# jobs and commands.
+FEATURE_PACKAGES: tuple[str, ...] = ("triage", "escalation")
+
+
+def create_app(config: Mapping[str, Any] | None = None) -> Flask:
+    """Build the application. ``config`` overrides the environment (tests pass their own mapping)."""
+    app = Flask(
+        __name__,
+        instance_path=os.environ.get("FIRE_ALARM_INSTANCE") or str(ROOT / "instance"),
+        template_folder=str(ROOT / "templates"),
+        static_folder=str(ROOT / "static"),
+    )
+    overrides = dict(config or {})
+    instance_path = Path(overrides.get("INSTANCE_PATH") or app.instance_path)
+    environ = dict(os.environ)
+    if "SECRET_KEY" in overrides:  # an explicit key must win before the instance key file is consulted
+        environ["SECRET_KEY"] = str(overrides["SECRET_KEY"])
+    app.config.update(settings_from_env(environ, instance_path).as_flask_config())
+    app.config.update(overrides)
+    app.instance_path = app.config["INSTANCE_PATH"]
+
+    if app.config["TRUSTED_PROXIES"]:
+        n = app.config["TRUSTED_PROXIES"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)  # type: ignore[method-assign]
+
+    _init_extensions(app)
+    _register_core(app)
+    for package in app.config.get("FEATURE_PACKAGES", FEATURE_PACKAGES):
+        importlib.import_module(package).init_app(app)
+    return app
+
+
+def _init_extensions(app: Flask) -> None:
+    db.init_app(app)
+    # Batch mode lets SQLite alter tables; compare_type catches column type changes in autogenerate.
+    migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True, compare_type=True)
+    babel.init_app(
+        app,
+        locale_selector=i18n.select_locale,
+        default_translation_directories=str(ROOT / "portal" / "translations"),
+    )
+    csrf.init_app(app)
+    limiter.init_app(app)
+    login_manager.init_app(app)
+    login_manager.login_view = "staff.login"
+    login_manager.login_message = None  # the login page explains itself; a flash would be untranslated noise
+
+    @login_manager.user_loader
+    def load_user(user_id: str) -> StaffUser | None:
+        user = db.session.get(StaffUser, int(user_id)) if user_id.isdigit() else None
+        return user if user is not None and user.active else None
+
+    jobs.init_app(app)
+    i18n.init_app(app)
+    logging.getLogger("jieba").setLevel(logging.WARNING)
+
+
+def _register_core(app: Flask) -> None:
+    app.register_blueprint(public_bp)
+    app.register_blueprint(staff_bp)
+    app.register_blueprint(api_bp)
+    csrf.exempt(api_bp)  # token-authenticated JSON; no cookies are honoured there
+    errors.init_app(app)
+    cli.init_app(app)
+    templating.init_app(app)
+    # Until a classifier is installed (the triage package replaces it), every complaint waits for a human.
+    jobs.register(app, CLASSIFY_JOB, await_triage)
+    jobs.register(app, REQUEUE_JOB, requeue_stale)
+    jobs.register_periodic(app, REQUEUE_JOB, interval_seconds=60)

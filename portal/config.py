@@ -1,0 +1,146 @@
+"""Typed, immutable configuration read from the environment.
+
+Defaults live here (in git); secrets never do. The embedded default is SQLite in ``instance/`` with jobs run
+inline after commit, so a fresh checkout runs without any server. Production sets DATABASE_URL and REDIS_URL.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+SECRET_KEY_FILE = "secret_key"  # noqa: S105 - the file name, not the key
+
+
+class ConfigError(ValueError):
+    """An environment variable has a value the application cannot use."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything the application reads from its environment, with the types it expects."""
+
+    SECRET_KEY: str
+    SQLALCHEMY_DATABASE_URI: str
+    REDIS_URL: str | None
+    INSTANCE_PATH: str
+    UPLOAD_FOLDER: str
+    MODEL_FOLDER: str
+    LEDGER_FOLDER: str
+    JOBS_QUEUE: str = "fire-alarm"
+    # Seconds a complaint may sit in "received" before the sweep assumes its job was lost and re-enqueues it.
+    JOBS_REQUEUE_AFTER_SECONDS: int = 120
+    TRIAGE_THRESHOLD: float | None = None
+    REPLY_DEADLINE_DAYS: int = 15
+    ACKNOWLEDGE_DEADLINE_DAYS: int = 5
+    OUTCOME_DEADLINE_DAYS: int = 60
+    DEADLINES_IN_WORKING_DAYS: bool = True
+    RATELIMIT_ENABLED: bool = True
+    RATELIMIT_INTAKE: str = "5 per minute;40 per day"
+    RATELIMIT_LOOKUP: str = "60 per minute"
+    RATELIMIT_LOGIN: str = "10 per minute"
+    RATELIMIT_STORAGE_URI: str = "memory://"
+    # Evidence: 5 photos of 10 MB each plus the form itself.
+    MAX_CONTENT_LENGTH: int = 52 * 1024 * 1024
+    SESSION_COOKIE_HTTPONLY: bool = True
+    SESSION_COOKIE_SAMESITE: str = "Lax"
+    SESSION_COOKIE_SECURE: bool = False
+    TRUSTED_PROXIES: int = 0
+    BABEL_DEFAULT_LOCALE: str = "zh"
+    BABEL_DEFAULT_TIMEZONE: str = "Asia/Shanghai"
+    LANGUAGES: tuple[str, ...] = ("zh", "en")
+    WTF_I18N_ENABLED: bool = True
+    API_TOKEN_TTL_HOURS: int = 12
+    SQLALCHEMY_ENGINE_OPTIONS: Mapping[str, Any] = field(default_factory=lambda: {"pool_pre_ping": True})
+
+    def as_flask_config(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def normalise_database_url(url: str) -> str:
+    """Accept the URLs hosting platforms hand out and pick the psycopg 3 driver for PostgreSQL."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix) :]
+    return url
+
+
+def load_or_create_secret_key(instance_path: Path) -> str:
+    """Read the instance's secret key, generating it on first run. There is no fallback key in code."""
+    key_file = instance_path / SECRET_KEY_FILE
+    if key_file.exists():
+        return key_file.read_text(encoding="utf-8").strip()
+    instance_path.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_hex(32)
+    # O_EXCL: when two processes start at once, exactly one writes the key and the other reads it.
+    try:
+        fd = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return key_file.read_text(encoding="utf-8").strip()
+    with os.fdopen(fd, "w", encoding="utf-8") as handle:
+        handle.write(key)
+    return key
+
+
+def _int(environ: Mapping[str, str], name: str, default: int) -> int:
+    raw = environ.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        return int(raw)
+    except ValueError as exc:
+        raise ConfigError(f"{name} must be an integer, got {raw!r}") from exc
+
+
+def _float_or_none(environ: Mapping[str, str], name: str) -> float | None:
+    raw = environ.get(name)
+    if raw is None or raw == "":
+        return None
+    try:
+        value = float(raw)
+    except ValueError as exc:
+        raise ConfigError(f"{name} must be a number, got {raw!r}") from exc
+    if not 0.0 <= value <= 1.0:
+        raise ConfigError(f"{name} must be between 0 and 1, got {raw!r}")
+    return value
+
+
+def _bool(environ: Mapping[str, str], name: str, default: bool) -> bool:
+    raw = environ.get(name)
+    if raw is None or raw == "":
+        return default
+    if raw.lower() in {"1", "true", "yes", "on"}:
+        return True
+    if raw.lower() in {"0", "false", "no", "off"}:
+        return False
+    raise ConfigError(f"{name} must be true or false, got {raw!r}")
+
+
+def settings_from_env(environ: Mapping[str, str], instance_path: Path) -> Settings:
+    """Build :class:`Settings` from environment variables, with the embedded defaults for a first run."""
+    instance = instance_path.resolve()
+    database_url = environ.get("DATABASE_URL") or f"sqlite:///{instance / 'fire_alarm.sqlite3'}"
+    redis_url = environ.get("REDIS_URL") or None
+    return Settings(
+        SECRET_KEY=environ.get("SECRET_KEY") or load_or_create_secret_key(instance),
+        SQLALCHEMY_DATABASE_URI=normalise_database_url(database_url),
+        REDIS_URL=redis_url,
+        INSTANCE_PATH=str(instance),
+        UPLOAD_FOLDER=environ.get("UPLOAD_FOLDER") or str(instance / "uploads"),
+        MODEL_FOLDER=environ.get("MODEL_FOLDER") or str(instance / "models"),
+        LEDGER_FOLDER=environ.get("LEDGER_FOLDER") or str(instance / "ledger"),
+        TRIAGE_THRESHOLD=_float_or_none(environ, "TRIAGE_THRESHOLD"),
+        REPLY_DEADLINE_DAYS=_int(environ, "REPLY_DEADLINE_DAYS", 15),
+        ACKNOWLEDGE_DEADLINE_DAYS=_int(environ, "ACKNOWLEDGE_DEADLINE_DAYS", 5),
+        OUTCOME_DEADLINE_DAYS=_int(environ, "OUTCOME_DEADLINE_DAYS", 60),
+        DEADLINES_IN_WORKING_DAYS=_bool(environ, "DEADLINES_IN_WORKING_DAYS", True),
+        RATELIMIT_ENABLED=_bool(environ, "RATELIMIT_ENABLED", True),
+        # Limits are shared between processes only when they are counted in Redis.
+        RATELIMIT_STORAGE_URI=environ.get("RATELIMIT_STORAGE_URI") or redis_url or "memory://",
+        SESSION_COOKIE_SECURE=_bool(environ, "SESSION_COOKIE_SECURE", False),
+        TRUSTED_PROXIES=_int(environ, "TRUSTED_PROXIES", 0),
+    )

@@ -1,0 +1,1 @@
+"""Citizen intake: validation, sanitising and filing of complaints."""

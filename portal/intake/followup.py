@@ -1,0 +1,56 @@
+"""The citizen's follow-up, authorised by the secret from the receipt: add information, or contest a resolution."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, StringField, TextAreaField
+from wtforms.validators import InputRequired, Length
+
+from portal import events
+from portal.intake.sanitise import clean_text
+from portal.intake.service import secret_matches
+from portal.models import Complaint, ComplaintStatus, Event
+
+CONTESTABLE = frozenset({ComplaintStatus.RESOLVED, ComplaintStatus.REPLIED})
+
+
+class WrongSecret(PermissionError):
+    pass
+
+
+class NotContestable(ValueError):
+    pass
+
+
+class FollowUpForm(FlaskForm):
+    secret = StringField(
+        _l("Follow-up secret from your receipt"),
+        validators=[InputRequired(message=_l("This field is required."))],
+    )
+    text = TextAreaField(
+        _l("What you want to add"),
+        filters=[clean_text],
+        validators=[
+            InputRequired(message=_l("This field is required.")),
+            Length(min=2, max=5000, message=_l("Between %(min)d and %(max)d characters.")),
+        ],
+    )
+    contest = BooleanField(_l("The problem is not solved: I contest the resolution"))
+
+
+def add_follow_up(complaint: Complaint, *, secret: str, text: str, contest: bool) -> Event:
+    if not secret_matches(complaint, secret):
+        raise WrongSecret
+    if contest:
+        if complaint.status not in CONTESTABLE:
+            raise NotContestable(complaint.status)
+        complaint.status = ComplaintStatus.REOPENED
+        return events.record("contested", complaint=complaint, actor="citizen", payload={"text": text})
+    return events.record("citizen_update", complaint=complaint, actor="citizen", payload={"text": text})
+
+
+CONTESTED_TEXT = _l("The citizen contested the resolution")
+UPDATE_TEXT = _l("The citizen added information")
+events.register_describer("contested", lambda _event: str(CONTESTED_TEXT))
+events.register_describer("citizen_update", lambda _event: str(UPDATE_TEXT))

@@ -1,0 +1,213 @@
+"""Background jobs: one way to enqueue, by name, with ids.
+
+With ``REDIS_URL`` set, jobs go to an rq queue served by ``flask jobs worker``. Without it (the embedded default)
+they run inline right after the commit that asked for them. Either way a job is only dispatched once the
+transaction that created its subject has committed: :func:`portal.unit_of_work.commit` calls
+:func:`dispatch_pending`. If Redis is unreachable the work is not lost: the data is committed and a periodic
+sweep re-enqueues whatever is still unprocessed.
+
+Jobs take ids, reload what they need, and are idempotent, so a retry or a duplicate from the sweep is harmless.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from flask import Flask, current_app
+from redis import Redis
+from redis.exceptions import RedisError
+from rq import Queue, Retry, SimpleWorker
+from rq.job import Job
+from sqlalchemy import event
+from sqlalchemy.orm import Session, SessionTransaction
+
+from portal.extensions import db
+
+log = logging.getLogger(__name__)
+
+JobArg = int | str
+Handler = Callable[..., None]
+EXTENSION_KEY = "fire_alarm.jobs"
+_PENDING_KEY = "fire_alarm.pending_jobs"
+
+JOB_TIMEOUT_SECONDS = 300
+RETRY_INTERVALS_SECONDS = (10, 60, 300)
+FAILURE_TTL_SECONDS = 7 * 24 * 3600
+
+
+@dataclass(frozen=True)
+class PeriodicJob:
+    name: str
+    interval_seconds: int
+
+
+@dataclass
+class JobRegistry:
+    """The app's job handlers by name, plus the jobs the worker runs on a timer."""
+
+    redis_url: str | None
+    queue_name: str
+    handlers: dict[str, Handler] = field(default_factory=dict)
+    periodic: list[PeriodicJob] = field(default_factory=list)
+    _queue: Queue | None = None
+
+    def queue(self) -> Queue:
+        if self.redis_url is None:
+            raise RuntimeError("no REDIS_URL configured: jobs run inline")
+        if self._queue is None:
+            # Short timeouts: intake must not hang on a dead Redis; the sweep catches up later.
+            connection = Redis.from_url(self.redis_url, socket_connect_timeout=2, socket_timeout=5)
+            self._queue = Queue(self.queue_name, connection=connection)
+        return self._queue
+
+
+def _registry(app: Flask | None = None) -> JobRegistry:
+    return (app or current_app).extensions[EXTENSION_KEY]
+
+
+def register(app: Flask, name: str, handler: Handler, *, replace: bool = False) -> None:
+    """Make ``handler`` runnable as job ``name``. ``replace`` lets a feature package take over a default."""
+    handlers = _registry(app).handlers
+    if name in handlers and not replace:
+        raise ValueError(f"job {name!r} is already registered")
+    handlers[name] = handler
+
+
+def register_periodic(app: Flask, name: str, interval_seconds: int) -> None:
+    """Have the worker enqueue job ``name`` (no arguments) every ``interval_seconds``."""
+    _registry(app).periodic.append(PeriodicJob(name, interval_seconds))
+
+
+def enqueue(name: str, *args: JobArg) -> None:
+    """Ask for job ``name`` to run once the current transaction commits."""
+    if name not in _registry().handlers:
+        raise KeyError(f"unknown job {name!r}")
+    db.session.info.setdefault(_PENDING_KEY, []).append((name, args))
+
+
+@event.listens_for(Session, "after_soft_rollback")
+def _discard_pending_on_rollback(session: Session, previous_transaction: SessionTransaction) -> None:
+    # Work that was rolled back must not be processed; a savepoint rollback leaves the outer jobs alone.
+    if not previous_transaction.nested:
+        session.info.pop(_PENDING_KEY, None)
+
+
+def dispatch_pending() -> None:
+    """Send the jobs of the transaction that just committed: to rq, or run them inline."""
+    pending: list[tuple[str, tuple[JobArg, ...]]] = db.session.info.pop(_PENDING_KEY, [])
+    registry = _registry()
+    for name, args in pending:
+        if registry.redis_url is None:
+            _run_inline(name, args)
+        else:
+            send_to_queue(name, *args)
+
+
+def send_to_queue(name: str, *args: JobArg, job_id: str | None = None) -> Job | None:
+    """Put a job on the rq queue now. Returns None (and logs) if Redis cannot be reached."""
+    try:
+        return (
+            _registry()
+            .queue()
+            .enqueue(
+                execute,
+                name,
+                *args,
+                job_id=job_id,
+                job_timeout=JOB_TIMEOUT_SECONDS,
+                retry=Retry(max=len(RETRY_INTERVALS_SECONDS), interval=list(RETRY_INTERVALS_SECONDS)),
+                failure_ttl=FAILURE_TTL_SECONDS,
+                description=f"{name}{args}",
+            )
+        )
+    except RedisError:
+        log.warning("Redis unreachable; job %s%s left for the sweep", name, args, exc_info=True)
+        return None
+
+
+def _run_inline(name: str, args: tuple[JobArg, ...]) -> None:
+    # A failing inline job must not fail the request that committed its subject: the data is safe,
+    # and the sweep (`flask jobs sweep`) retries whatever is still unprocessed.
+    try:
+        execute(name, *args)
+    except Exception:
+        log.exception("inline job %s%s failed; the sweep will retry", name, args)
+
+
+def execute(name: str, *args: JobArg) -> None:
+    """Run one job inside the current app context. The job's single commit boundary is here."""
+    handler = _registry().handlers[name]
+    try:
+        handler(*args)
+        # portal.unit_of_work.commit, spelt out: that module builds on this one.
+        db.session.commit()
+        dispatch_pending()
+    except Exception:
+        db.session.rollback()
+        raise
+
+
+class AppWorker(SimpleWorker):
+    """An rq worker that runs jobs in-process, inside the app context pushed by ``flask jobs worker``.
+
+    In-process (rather than rq's fork per job) keeps one database pool per worker process and the model cache
+    warm; the job timeout still applies. Each job gets a fresh database session.
+    """
+
+    def perform_job(self, job: Job, queue: Queue) -> bool:
+        try:
+            return super().perform_job(job, queue)
+        finally:
+            db.session.remove()
+
+
+class PeriodicEnqueuer(threading.Thread):
+    """Enqueues the registered periodic jobs while the worker runs.
+
+    Several workers each run one; that is harmless because periodic jobs are idempotent sweeps, and a fixed
+    job id collapses duplicates that are still waiting in the queue.
+    """
+
+    def __init__(self, app: Flask, tick_seconds: float = 5.0) -> None:
+        super().__init__(name="periodic-enqueuer", daemon=True)
+        self.app = app
+        self.tick_seconds = tick_seconds
+        self.stopped = threading.Event()
+        self._last_run: dict[str, float] = {}
+
+    def run(self) -> None:
+        with self.app.app_context():
+            while not self.stopped.is_set():
+                now = time.monotonic()
+                for job in _registry().periodic:
+                    last = self._last_run.get(job.name)
+                    if last is None or now - last >= job.interval_seconds:
+                        self._last_run[job.name] = now
+                        send_to_queue(job.name, job_id=f"periodic-{job.name}")
+                self.stopped.wait(self.tick_seconds)
+
+
+def run_worker(app: Flask, *, burst: bool) -> bool:
+    """Serve the queue in this process. Returns whether any job ran."""
+    registry = _registry(app)
+    queue = registry.queue()
+    worker = AppWorker([queue], connection=queue.connection)
+    enqueuer = None if burst else PeriodicEnqueuer(app)
+    if enqueuer is not None:
+        enqueuer.start()
+    try:
+        # with_scheduler: rq's scheduler moves retries (Retry intervals) back onto the queue when due.
+        return worker.work(burst=burst, with_scheduler=True, logging_level="INFO")
+    finally:
+        if enqueuer is not None:
+            enqueuer.stopped.set()
+
+
+def init_app(app: Flask) -> None:
+    app.extensions[EXTENSION_KEY] = JobRegistry(
+        redis_url=app.config["REDIS_URL"], queue_name=app.config["JOBS_QUEUE"]
+    )

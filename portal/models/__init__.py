@@ -1,0 +1,24 @@
+"""The core models. Importing this package registers every core table with the metadata."""
+
+from portal.models.complaint import Complaint, ComplaintStatus, Event, PartyMembership, RoutedBy
+from portal.models.jurisdiction import Bureau, Category, Division, DivisionLevel, OversightBody, Track
+from portal.models.staff import ApiToken, Role, StaffUser
+from portal.models.types import utcnow
+
+__all__ = [
+    "ApiToken",
+    "Bureau",
+    "Category",
+    "Complaint",
+    "ComplaintStatus",
+    "Division",
+    "DivisionLevel",
+    "Event",
+    "OversightBody",
+    "PartyMembership",
+    "Role",
+    "RoutedBy",
+    "StaffUser",
+    "Track",
+    "utcnow",
+]

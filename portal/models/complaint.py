@@ -1,0 +1,102 @@
+"""Complaints and their append-only events."""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import JSON, Boolean, Float, ForeignKey, Index, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from portal.extensions import db
+from portal.models.jurisdiction import Bureau, Category, Division
+from portal.models.types import UTCDateTime, str_enum, utcnow
+
+
+class ComplaintStatus(enum.StrEnum):
+    RECEIVED = "received"  # stored; classification pending
+    TRIAGE = "triage"  # waiting for a human in the triage queue
+    ROUTED = "routed"  # with a bureau, reply pending
+    REPLIED = "replied"  # the bureau answered and may still act
+    RESOLVED = "resolved"  # the bureau says it is done
+    REOPENED = "reopened"  # the citizen contested the resolution
+
+
+class PartyMembership(enum.StrEnum):
+    YES = "yes"
+    NO = "no"
+    UNKNOWN = "unknown"
+
+
+class RoutedBy(enum.StrEnum):
+    MODEL = "model"
+    STAFF = "staff"
+
+
+class Complaint(db.Model):
+    __tablename__ = "complaints"
+    __table_args__ = (Index("ix_complaints_status_created_at", "status", "created_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    tracking_code: Mapped[str] = mapped_column(String(24), unique=True)
+    # scrypt hash of the follow-up secret; the secret itself is shown once on the receipt and never stored.
+    secret_hash: Mapped[str] = mapped_column(String(255))
+    title: Mapped[str] = mapped_column(String(200))
+    body: Mapped[str] = mapped_column(Text)
+    language: Mapped[str] = mapped_column(String(8), default="zh")
+    division_id: Mapped[int] = mapped_column(ForeignKey("divisions.id"), index=True)
+    address: Mapped[str | None] = mapped_column(String(200))
+    latitude: Mapped[float | None] = mapped_column(Float)
+    longitude: Mapped[float | None] = mapped_column(Float)
+
+    anonymous: Mapped[bool] = mapped_column(Boolean, default=False)
+    contact_name: Mapped[str | None] = mapped_column(String(100))
+    contact_phone: Mapped[str | None] = mapped_column(String(40))
+    contact_email: Mapped[str | None] = mapped_column(String(254))
+
+    misconduct_alleged: Mapped[bool] = mapped_column(Boolean, default=False)
+    accused_name: Mapped[str | None] = mapped_column(String(100))
+    accused_unit: Mapped[str | None] = mapped_column(String(200))
+    accused_party_member: Mapped[PartyMembership | None] = mapped_column(
+        str_enum(PartyMembership, "party_membership")
+    )
+
+    status: Mapped[ComplaintStatus] = mapped_column(
+        str_enum(ComplaintStatus, "complaint_status"), default=ComplaintStatus.RECEIVED
+    )
+    category_id: Mapped[int | None] = mapped_column(ForeignKey("categories.id"), index=True)
+    bureau_id: Mapped[int | None] = mapped_column(ForeignKey("bureaus.id"), index=True)
+    routed_by: Mapped[RoutedBy | None] = mapped_column(str_enum(RoutedBy, "routed_by"))
+    model_version: Mapped[str | None] = mapped_column(String(64))
+    confidence: Mapped[float | None] = mapped_column(Float)
+    reply_due_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
+
+    division: Mapped[Division] = relationship()
+    category: Mapped[Category | None] = relationship()
+    bureau: Mapped[Bureau | None] = relationship()
+    events: Mapped[list[Event]] = relationship(back_populates="complaint", order_by="Event.id")
+
+    @property
+    def has_contact(self) -> bool:
+        return any((self.contact_name, self.contact_phone, self.contact_email))
+
+
+class Event(db.Model):
+    """One state change. Rows are only ever inserted: the public record is built from them."""
+
+    __tablename__ = "events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    complaint_id: Mapped[int | None] = mapped_column(ForeignKey("complaints.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(40))
+    # Who acted: "citizen", "system", "model:<version>" or "staff:<username>".
+    actor: Mapped[str] = mapped_column(String(120))
+    public: Mapped[bool] = mapped_column(Boolean, default=True)
+    payload: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    complaint: Mapped[Complaint | None] = relationship(back_populates="events")

@@ -1,0 +1,103 @@
+"""Thin views: parse, call the intake service, render."""
+
+from __future__ import annotations
+
+from flask import flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+from werkzeug.wrappers import Response
+
+from portal import public_view
+from portal.i18n import current_language
+from portal.intake import service
+from portal.intake.followup import FollowUpForm, NotContestable, WrongSecret, add_follow_up
+from portal.intake.forms import ComplaintForm, draft_from_form
+from portal.limits import intake_limit, lookup_limit
+from portal.models import Complaint
+from portal.public import public_bp
+from portal.unit_of_work import commit
+
+RECEIPT_KEY = "receipt"
+
+
+@public_bp.route("/", methods=["GET", "POST"])
+@intake_limit
+def file_complaint() -> str | Response | tuple[str, int]:
+    language = current_language()
+    form = ComplaintForm(division_choices=service.division_choices(language))
+    if not form.is_submitted():
+        return render_template("public/file.html", form=form)
+    if not form.validate():
+        return render_template("public/file.html", form=form), 422
+    receipt = service.file_complaint(draft_from_form(form, language))
+    commit()
+    # The secret is shown once, on the next page, and never stored in clear: keep it only until then.
+    session[RECEIPT_KEY] = {
+        "tracking_code": receipt.tracking_code,
+        "follow_up_secret": receipt.follow_up_secret,
+        "anonymous": receipt.anonymous,
+    }
+    return redirect(url_for("public.receipt"), code=303)
+
+
+@public_bp.get("/receipt")
+def receipt() -> str | Response:
+    shown = session.pop(RECEIPT_KEY, None)
+    if shown is None:
+        flash(_("The receipt is shown only once. Look your complaint up with its tracking code."))
+        return redirect(url_for("public.lookup"))
+    response = Response(render_template("public/receipt.html", receipt=shown))
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@public_bp.get("/track")
+@lookup_limit
+def lookup() -> str | Response:
+    code = request.args.get("code", "").strip()
+    if not code:
+        return render_template("public/lookup.html")
+    complaint = service.find_by_code(code)
+    if complaint is None:
+        return render_template("public/lookup.html", code=code, not_found=True), 404  # type: ignore[return-value]
+    return redirect(url_for("public.track", code=complaint.tracking_code))
+
+
+@public_bp.route("/track/<code>", methods=["GET", "POST"])
+@lookup_limit
+def track(code: str) -> str | Response | tuple[str, int]:
+    complaint = service.find_by_code(code)
+    if complaint is None:
+        return render_template("public/lookup.html", code=code, not_found=True), 404
+    if complaint.tracking_code != code:
+        return redirect(url_for("public.track", code=complaint.tracking_code))
+    form = FollowUpForm()
+    status = 200
+    if form.is_submitted():
+        status = _handle_follow_up(form, complaint)
+        if status == 201:
+            return redirect(url_for("public.track", code=complaint.tracking_code), code=303)
+    view = public_view.public_complaint(complaint, current_language())
+    return render_template("public/track.html", complaint=view, form=form), status
+
+
+def _handle_follow_up(form: FollowUpForm, complaint: Complaint) -> int:
+    if not form.validate():
+        return 422
+    try:
+        add_follow_up(
+            complaint, secret=form.secret.data, text=form.text.data, contest=bool(form.contest.data)
+        )
+    except WrongSecret:
+        form.secret.errors.append(_("The follow-up secret does not match this complaint."))
+        return 403
+    except NotContestable:
+        form.contest.errors.append(_("Only a complaint the bureau replied to or resolved can be contested."))
+        return 409
+    commit()
+    flash(_("Thank you. Your addition is on the record."))
+    return 201
+
+
+@public_bp.get("/about")
+def about() -> str:
+    return render_template("public/about.html")

@@ -1,0 +1,58 @@
+"""What anyone may see of a complaint: one projection for the status page and the public API.
+
+Contact details never appear here. Features add their own sections (escalation cases, evidence, proofs) by
+registering a section builder, so the portal does not import them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from flask_babel import lazy_gettext as _l
+
+from portal import events
+from portal.models import Complaint, ComplaintStatus
+
+SectionBuilder = Callable[[Complaint, str], Any]
+_sections: dict[str, SectionBuilder] = {}
+
+STATUS_LABELS = {
+    ComplaintStatus.RECEIVED: _l("Received"),
+    ComplaintStatus.TRIAGE: _l("Awaiting triage"),
+    ComplaintStatus.ROUTED: _l("With the bureau"),
+    ComplaintStatus.REPLIED: _l("Bureau replied"),
+    ComplaintStatus.RESOLVED: _l("Resolved"),
+    ComplaintStatus.REOPENED: _l("Reopened by the citizen"),
+}
+
+
+def register_section(name: str, builder: SectionBuilder) -> None:
+    _sections[name] = builder
+
+
+def public_complaint(complaint: Complaint, locale: str) -> dict[str, Any]:
+    category = complaint.category
+    bureau = complaint.bureau
+    view: dict[str, Any] = {
+        "tracking_code": complaint.tracking_code,
+        "title": complaint.title,
+        "body": complaint.body,
+        "status": complaint.status.value,
+        "status_label": str(STATUS_LABELS[complaint.status]),
+        "division": {"code": complaint.division.code, "name": complaint.division.name(locale)},
+        "address": complaint.address,
+        "category": {"key": category.key, "label": category.label(locale)} if category else None,
+        "bureau": {"code": bureau.code, "name": bureau.name(locale)} if bureau else None,
+        "reply_due_at": complaint.reply_due_at.isoformat() if complaint.reply_due_at else None,
+        "misconduct_alleged": complaint.misconduct_alleged,
+        "filed_at": complaint.created_at.isoformat(),
+        "timeline": [
+            {"at": event.created_at.isoformat(), "kind": event.kind, "text": events.describe(event)}
+            for event in complaint.events
+            if event.public
+        ],
+    }
+    for name, builder in _sections.items():
+        view[name] = builder(complaint, locale)
+    return view

@@ -1,0 +1,126 @@
+"""Fixtures shared by every test: a fresh app and database per test, and the real services when asked for.
+
+The suite runs on SQLite by default. With TEST_DATABASE_URL pointing at a PostgreSQL server it runs on a
+private, freshly created database there instead (``make test`` does both). Redis tests use TEST_REDIS_URL
+(default: database 15 of the local server). Without a server those tests skip with a reason; with CI=true a
+missing server fails them instead, so CI can never go green by skipping.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import sqlalchemy as sa
+from flask import Flask
+from flask.testing import FlaskClient, FlaskCliRunner
+
+from portal.app import create_app
+from portal.extensions import db
+from portal.seed import seed_demo
+from tests.services import postgres_server_url, redis_url_or_skip
+
+PG_DATABASE_ENV = "TEST_DATABASE_URL"
+
+
+def _pg_admin_url(url: str) -> sa.URL:
+    return sa.make_url(url).set(drivername="postgresql+psycopg")
+
+
+@pytest.fixture(scope="session")
+def postgres_database() -> Iterator[str | None]:
+    """A private PostgreSQL database for this test session, if the suite runs on PostgreSQL."""
+    server = os.environ.get(PG_DATABASE_ENV)
+    if not server:
+        yield None
+        return
+    admin_url = _pg_admin_url(postgres_server_url(server))
+    name = f"fa_test_{secrets.token_hex(4)}"
+    admin = sa.create_engine(admin_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(sa.text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield admin_url.set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as connection:
+            connection.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+def test_config(tmp_path: Path, database_url: str, **overrides: Any) -> dict[str, Any]:
+    return {
+        "TESTING": True,
+        "SECRET_KEY": "test-secret-key",
+        "INSTANCE_PATH": str(tmp_path / "instance"),
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "REDIS_URL": None,
+        "RATELIMIT_ENABLED": False,
+        "WTF_CSRF_ENABLED": False,
+        "JOBS_QUEUE": f"test-{secrets.token_hex(4)}",
+        **overrides,
+    }
+
+
+@pytest.fixture
+def database_url(tmp_path: Path, postgres_database: str | None) -> str:
+    return postgres_database or f"sqlite:///{tmp_path / 'test.sqlite3'}"
+
+
+@pytest.fixture
+def config_overrides() -> dict[str, Any]:
+    """Override in a test module to change the app's configuration."""
+    return {}
+
+
+@pytest.fixture
+def app(tmp_path: Path, database_url: str, config_overrides: dict[str, Any]) -> Iterator[Flask]:
+    app = create_app(test_config(tmp_path, database_url, **config_overrides))
+    with app.app_context():
+        db.create_all()
+        seed_demo()
+        db.session.commit()
+    yield app
+    with app.app_context():
+        db.session.remove()
+        if db.engine.dialect.name == "postgresql":
+            # Fresh state for the next test without recreating the database: empty every table.
+            tables = ", ".join(f'"{table.name}"' for table in db.metadata.sorted_tables)
+            with db.engine.begin() as connection:
+                connection.execute(sa.text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+        else:
+            db.drop_all()
+        db.engine.dispose()
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app: Flask) -> FlaskCliRunner:
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def ctx(app: Flask) -> Iterator[None]:
+    """An app context for tests that call services directly."""
+    with app.app_context():
+        yield
+
+
+@pytest.fixture
+def redis_url() -> Iterator[str]:
+    """A real Redis database reserved for tests, emptied before and after each test."""
+    url = redis_url_or_skip()
+    from redis import Redis
+
+    connection = Redis.from_url(url)
+    connection.flushdb()
+    yield url
+    connection.flushdb()
+    connection.close()
