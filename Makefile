@@ -13,7 +13,7 @@ PG_TEST_URL ?= postgresql://postgres@127.0.0.1:5432/postgres
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: help run test venv translations db model worker lint format bench clean
+.PHONY: help run test venv translations messages db model worker lint format bench clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-13s %s\n", $$1, $$2}'
@@ -65,3 +65,8 @@ bench: model ## Run the benchmarks (they print their figures)
 
 clean: ## Remove the virtualenv, caches and the local instance folder
 	rm -rf $(VENV) instance .pytest_cache .ruff_cache .hypothesis
+
+messages: $(STAMP) ## Extract new strings and merge them into the catalogues (then translate the .po files)
+	$(BIN)/pybabel -q extract -F babel.cfg -k _l -k lazy_gettext --no-location --sort-output \
+	  --project "Fire Alarm" --copyright-holder "Fire Alarm contributors" -o portal/translations/messages.pot .
+	$(BIN)/pybabel -q update -i portal/translations/messages.pot -d portal/translations --no-location --ignore-obsolete

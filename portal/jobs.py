@@ -86,7 +86,11 @@ def enqueue(name: str, *args: JobArg) -> None:
     """Ask for job ``name`` to run once the current transaction commits."""
     if name not in _registry().handlers:
         raise KeyError(f"unknown job {name!r}")
-    db.session.info.setdefault(_PENDING_KEY, []).append((name, args))
+    session = db.session()
+    if not session.in_transaction():
+        # Pending jobs belong to a transaction: begin one, so a rollback (which ends it) discards them.
+        session.begin()
+    session.info.setdefault(_PENDING_KEY, []).append((name, args))
 
 
 @event.listens_for(Session, "after_soft_rollback")
@@ -158,9 +162,9 @@ class AppWorker(SimpleWorker):
     warm; the job timeout still applies. Each job gets a fresh database session.
     """
 
-    def perform_job(self, job: Job, queue: Queue) -> bool:
+    def execute_job(self, job: Job, queue: Queue) -> None:
         try:
-            return super().perform_job(job, queue)
+            super().execute_job(job, queue)
         finally:
             db.session.remove()
 

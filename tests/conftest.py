@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import os
 import secrets
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +25,23 @@ from portal.seed import seed_demo
 from tests.services import postgres_server_url, redis_url_or_skip
 
 PG_DATABASE_ENV = "TEST_DATABASE_URL"
+TRANSLATIONS = Path(__file__).resolve().parent.parent / "portal" / "translations"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def compiled_translations() -> None:
+    """Compile the catalogues (as `make translations` does) so a bare `pytest` also runs in Chinese."""
+    from babel.messages.mofile import write_mo
+    from babel.messages.pofile import read_po
+
+    for po_path in TRANSLATIONS.glob("*/LC_MESSAGES/messages.po"):
+        mo_path = po_path.with_suffix(".mo")
+        if mo_path.exists() and mo_path.stat().st_mtime >= po_path.stat().st_mtime:
+            continue
+        with po_path.open("rb") as po_file:
+            catalog = read_po(po_file)
+        with mo_path.open("wb") as mo_file:
+            write_mo(mo_file, catalog, use_fuzzy=True)
 
 
 def _pg_admin_url(url: str) -> sa.URL:
@@ -51,7 +68,7 @@ def postgres_database() -> Iterator[str | None]:
         admin.dispose()
 
 
-def test_config(tmp_path: Path, database_url: str, **overrides: Any) -> dict[str, Any]:
+def app_config(tmp_path: Path, database_url: str, **overrides: Any) -> dict[str, Any]:
     return {
         "TESTING": True,
         "SECRET_KEY": "test-secret-key",
@@ -78,7 +95,7 @@ def config_overrides() -> dict[str, Any]:
 
 @pytest.fixture
 def app(tmp_path: Path, database_url: str, config_overrides: dict[str, Any]) -> Iterator[Flask]:
-    app = create_app(test_config(tmp_path, database_url, **config_overrides))
+    app = create_app(app_config(tmp_path, database_url, **config_overrides))
     with app.app_context():
         db.create_all()
         seed_demo()
@@ -94,6 +111,23 @@ def app(tmp_path: Path, database_url: str, config_overrides: dict[str, Any]) -> 
         else:
             db.drop_all()
         db.engine.dispose()
+
+
+@pytest.fixture
+def app_factory(tmp_path: Path, database_url: str, app: Flask) -> Iterator[Callable[..., Flask]]:
+    """More apps on the same (already seeded) database, e.g. one whose jobs go through Redis."""
+    made: list[Flask] = []
+
+    def make(**overrides: Any) -> Flask:
+        extra = create_app(app_config(tmp_path / f"extra{len(made)}", database_url, **overrides))
+        made.append(extra)
+        return extra
+
+    yield make
+    for extra in made:
+        with extra.app_context():
+            db.session.remove()
+            db.engine.dispose()  # no connection may outlive the test (PostgreSQL truncates next)
 
 
 @pytest.fixture

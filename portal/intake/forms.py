@@ -100,9 +100,12 @@ class MisconductForm(Form):
     def validate(self, extra_validators: Any = None) -> bool:
         valid = super().validate(extra_validators)
         if self.alleged.data and not (self.accused_unit.data or self.accused_name.data):
-            self.accused_unit.errors.append(_l("Say who is accused: their unit, their name or post, or both."))
+            self.accused_unit.errors.append(
+                _l("Say who is accused: their unit, their name or post, or both.")
+            )
             return False
         return valid
+
 
 class ComplaintForm(FlaskForm):
     title = StringField(
@@ -164,6 +167,7 @@ class ComplaintForm(FlaskForm):
             missing.errors.append(_l("Give both latitude and longitude, or neither."))
             return False
         return valid
+
 
 def draft_from_form(form: ComplaintForm, language: str) -> ComplaintDraft:
     """The validated form's content as plain values for the intake service."""

@@ -30,7 +30,9 @@ def stored(app: Flask, code: str) -> Complaint:
 def test_filing_returns_a_receipt_and_stores_the_complaint(app: Flask, client: FlaskClient) -> None:
     response = client.post(
         "/api/v1/complaints",
-        json=complaint_payload(contact={"name": "王女士", "phone": "13912345678", "email": "wang@example.com"}),
+        json=complaint_payload(
+            contact={"name": "王女士", "phone": "13912345678", "email": "wang@example.com"}
+        ),
     )
     assert response.status_code == 201
     receipt = response.get_json()
@@ -77,7 +79,9 @@ def test_misconduct_allegation_is_stored(app: Flask, client: FlaskClient) -> Non
 
 
 def test_markup_is_removed_and_text_is_stored_plain(app: Flask, client: FlaskClient) -> None:
-    receipt = file_via_api(client, title="<b>路灯</b> & 井盖", body="<script>alert(1)</script>路灯已经坏了很久 & 没人管")
+    receipt = file_via_api(
+        client, title="<b>路灯</b> & 井盖", body="<script>alert(1)</script>路灯已经坏了很久 & 没人管"
+    )
     complaint = stored(app, receipt["tracking_code"])
     assert complaint.title == "路灯 & 井盖"
     assert complaint.body == "alert(1)路灯已经坏了很久 & 没人管"
@@ -154,9 +158,9 @@ def test_malformed_bodies_get_a_clear_4xx(
 
 
 def test_public_view_never_contains_contact_data(client: FlaskClient) -> None:
-    code = file_via_api(client, contact={"name": "王秀英", "phone": "13912345678", "email": "wang@example.com"})[
-        "tracking_code"
-    ]
+    code = file_via_api(
+        client, contact={"name": "王秀英", "phone": "13912345678", "email": "wang@example.com"}
+    )["tracking_code"]
     response = client.get(f"/api/v1/complaints/{code}")
     assert response.status_code == 200
     text = response.get_data(as_text=True)
@@ -164,7 +168,8 @@ def test_public_view_never_contains_contact_data(client: FlaskClient) -> None:
         assert private not in text
     view = response.get_json()
     assert view["division"] == {"code": "XD-A1", "name": "A1区"}
-    assert view["category"] is None and view["bureau"] is None
+    assert view["category"] is None
+    assert view["bureau"] is None
 
 
 def test_lookup_forgives_case_confusable_letters_and_missing_dashes(client: FlaskClient) -> None:

@@ -1,0 +1,67 @@
+"""Configuration from the environment: typed, with no secret in code."""
+
+from __future__ import annotations
+
+import stat
+from pathlib import Path
+
+import pytest
+
+from portal.config import ConfigError, normalise_database_url, settings_from_env
+
+
+def test_embedded_defaults_need_no_server(tmp_path: Path) -> None:
+    settings = settings_from_env({}, tmp_path)
+    assert f"sqlite:///{tmp_path.resolve() / 'fire_alarm.sqlite3'}" == settings.SQLALCHEMY_DATABASE_URI
+    assert settings.REDIS_URL is None
+    assert settings.RATELIMIT_STORAGE_URI == "memory://"
+    assert settings.UPLOAD_FOLDER.startswith(str(tmp_path.resolve()))
+
+
+def test_secret_key_is_generated_into_the_instance_folder_once(tmp_path: Path) -> None:
+    first = settings_from_env({}, tmp_path).SECRET_KEY
+    second = settings_from_env({}, tmp_path).SECRET_KEY
+    assert first == second
+    assert len(first) == 64
+    key_file = tmp_path / "secret_key"
+    assert stat.S_IMODE(key_file.stat().st_mode) == 0o600
+
+
+def test_environment_wins(tmp_path: Path) -> None:
+    settings = settings_from_env(
+        {
+            "SECRET_KEY": "from-env",
+            "DATABASE_URL": "postgres://u@h/db",
+            "REDIS_URL": "redis://r:6379/0",
+            "REPLY_DEADLINE_DAYS": "10",
+            "TRIAGE_THRESHOLD": "0.8",
+            "DEADLINES_IN_WORKING_DAYS": "false",
+        },
+        tmp_path,
+    )
+    assert settings.SECRET_KEY == "from-env"
+    assert not (tmp_path / "secret_key").exists()
+    assert settings.SQLALCHEMY_DATABASE_URI == "postgresql+psycopg://u@h/db"
+    assert settings.RATELIMIT_STORAGE_URI == "redis://r:6379/0"
+    assert settings.REPLY_DEADLINE_DAYS == 10
+    assert settings.TRIAGE_THRESHOLD == 0.8
+    assert settings.DEADLINES_IN_WORKING_DAYS is False
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        ("REPLY_DEADLINE_DAYS", "soon"),
+        ("TRIAGE_THRESHOLD", "1.5"),
+        ("TRIAGE_THRESHOLD", "high"),
+        ("RATELIMIT_ENABLED", "maybe"),
+    ],
+)
+def test_bad_values_are_named(tmp_path: Path, name: str, value: str) -> None:
+    with pytest.raises(ConfigError, match=name):
+        settings_from_env({"SECRET_KEY": "x", name: value}, tmp_path)
+
+
+def test_database_url_normalisation() -> None:
+    assert normalise_database_url("postgresql://a@b/c") == "postgresql+psycopg://a@b/c"
+    assert normalise_database_url("sqlite:///x.db") == "sqlite:///x.db"
