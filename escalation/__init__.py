@@ -1,6 +1,6 @@
 """Escalation: misconduct cases with oversight bodies, deadlines, the sweep, and the public accountability record.
 
-``escalation.rules`` and ``escalation.calendar`` are pure; Flask is imported only when the app wires us in.
+``escalation.rules`` is pure; Flask is imported only when the app wires us in.
 """
 
 from __future__ import annotations

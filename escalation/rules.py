@@ -46,7 +46,6 @@ from enum import StrEnum
 from types import MappingProxyType
 from typing import Final
 
-from escalation.calendar import WorkCalendar, calendar_day_deadline, last_day_of, require_aware
 from escalation.errors import (
     InvalidUnitCode,
     OutcomeRequired,
@@ -55,24 +54,8 @@ from escalation.errors import (
     UnexpectedOutcome,
     UnknownDivision,
 )
-
-
-class Track(StrEnum):
-    DISCIPLINE = "discipline"  # 纪律检查委员会: Party members and cadres
-    SUPERVISION = "supervision"  # 监察局: administrative staff, administrative inaction
-
-
-class PartyMembership(StrEnum):
-    YES = "yes"
-    NO = "no"
-    UNKNOWN = "unknown"
-
-
-class Role(StrEnum):
-    TRIAGE = "triage"
-    LIAISON = "liaison"
-    BUREAU = "bureau"
-    ADMIN = "admin"
+from portal.calendar import WorkCalendar, calendar_day_deadline, last_day_of, require_aware
+from portal.domain import PartyMembership, Role, Track
 
 
 class CaseState(StrEnum):
@@ -171,7 +154,7 @@ class DeadlinePolicy:
         return WorkCalendar(holidays=self.holidays, makeup_workdays=self.makeup_workdays)
 
     def due(self, start: datetime, days: int) -> datetime:
-        """The deadline ``days`` (working) days after ``start``; see ``escalation.calendar``."""
+        """The deadline ``days`` (working) days after ``start``; see ``portal.calendar``."""
         if self.working_days:
             return self.calendar.working_day_deadline(start, days)
         return calendar_day_deadline(start, days)

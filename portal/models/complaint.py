@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import JSON, Boolean, Float, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from portal.domain import PartyMembership
 from portal.extensions import db
 from portal.models.jurisdiction import Bureau, Category, Division
 from portal.models.types import UTCDateTime, str_enum, utcnow
@@ -21,12 +22,6 @@ class ComplaintStatus(enum.StrEnum):
     REPLIED = "replied"  # the bureau answered and may still act
     RESOLVED = "resolved"  # the bureau says it is done
     REOPENED = "reopened"  # the citizen contested the resolution
-
-
-class PartyMembership(enum.StrEnum):
-    YES = "yes"
-    NO = "no"
-    UNKNOWN = "unknown"
 
 
 class RoutedBy(enum.StrEnum):

@@ -7,6 +7,7 @@ import enum
 from sqlalchemy import Float, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from portal.domain import Track
 from portal.extensions import db
 from portal.models.types import str_enum
 
@@ -15,13 +16,6 @@ class DivisionLevel(enum.StrEnum):
     PROVINCE = "province"
     CITY = "city"
     COUNTY = "county"
-
-
-class Track(enum.StrEnum):
-    """The two oversight tracks: Party discipline (纪委) and administrative supervision (监察局)."""
-
-    DISCIPLINE = "discipline"
-    SUPERVISION = "supervision"
 
 
 class Division(db.Model):

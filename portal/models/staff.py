@@ -2,23 +2,16 @@
 
 from __future__ import annotations
 
-import enum
 from datetime import datetime
 
 from flask_login import UserMixin
 from sqlalchemy import Boolean, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from portal.domain import Role
 from portal.extensions import db
 from portal.models.jurisdiction import Bureau, OversightBody
 from portal.models.types import UTCDateTime, str_enum, utcnow
-
-
-class Role(enum.StrEnum):
-    TRIAGE = "triage"  # routes complaints the model was unsure about
-    LIAISON = "liaison"  # officer of one oversight body
-    BUREAU = "bureau"  # officer of one bureau: replies to its complaints
-    ADMIN = "admin"
 
 
 class StaffUser(UserMixin, db.Model):

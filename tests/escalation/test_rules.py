@@ -9,7 +9,6 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from escalation.calendar import SHANGHAI
 from escalation.errors import (
     ActionDetailsError,
     EscalationRuleError,
@@ -52,6 +51,7 @@ from escalation.rules import (
     should_open_inaction_case,
     sweep_decision,
 )
+from portal.calendar import SHANGHAI
 
 # The demo jurisdiction (DESIGN.md §4).
 PARENTS = MappingProxyType(

@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from escalation.calendar import (
+from portal.calendar import (
     SHANGHAI,
     WorkCalendar,
     calendar_day_deadline,
