@@ -10,6 +10,29 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from flask import Flask
 
+SWEEP_JOB = "escalation_sweep"
+SWEEP_INTERVAL_SECONDS = 600
+
 
 def init_app(app: Flask) -> None:
-    """Wire this package into the app (filled in as the feature is built)."""
+    from flask_babel import lazy_gettext as _l
+
+    from escalation import listeners, models  # noqa: F401 - registers tables and event listeners
+    from escalation.api import escalation_api
+    from escalation.cases import sweep
+    from escalation.cli import escalation_cli
+    from escalation.views import desk, public_pages
+    from portal import jobs, public_view, templating
+    from portal.domain import Role
+    from portal.staff import register_desk
+
+    app.register_blueprint(public_pages)
+    app.register_blueprint(desk)
+    app.register_blueprint(escalation_api)
+    app.cli.add_command(escalation_cli)
+    jobs.register(app, SWEEP_JOB, sweep)
+    jobs.register_periodic(app, SWEEP_JOB, SWEEP_INTERVAL_SECONDS)
+    public_view.register_section("escalations", listeners.public_cases)
+    templating.add_track_partial(app, "escalation/_cases.html")
+    templating.add_public_nav(app, "escalation_public.accountability_page", _l("Accountability"))
+    register_desk(app, "escalation_desk.case_list", _l("Oversight cases"), (Role.LIAISON,))

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from flask import Flask
+from flask_babel import lazy_gettext as _l
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from portal import cli, errors, i18n, jobs, templating
@@ -21,9 +22,9 @@ from portal.api import api_bp
 from portal.config import settings_from_env
 from portal.extensions import babel, csrf, db, limiter, login_manager, migrate
 from portal.intake.service import CLASSIFY_JOB, REQUEUE_JOB, await_triage, requeue_stale
-from portal.models import StaffUser
+from portal.models import Role, StaffUser
 from portal.public import public_bp
-from portal.staff import staff_bp
+from portal.staff import register_desk, staff_bp
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -98,3 +99,4 @@ def _register_core(app: Flask) -> None:
     jobs.register(app, CLASSIFY_JOB, await_triage)
     jobs.register(app, REQUEUE_JOB, requeue_stale)
     jobs.register_periodic(app, REQUEUE_JOB, interval_seconds=60)
+    register_desk(app, "staff.bureau_queue", _l("Bureau desk"), (Role.BUREAU,))

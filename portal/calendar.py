@@ -95,3 +95,35 @@ class WorkCalendar:
             if self.is_working_day(day):
                 remaining -= 1
         return end_of_local_day(day)
+
+
+@dataclass(frozen=True)
+class DeadlinePolicy:
+    """How long each step may take. Day counts are working days when ``working_days``, calendar days otherwise
+    (then holidays and make-up days are ignored)."""
+
+    acknowledge_days: int = 5
+    outcome_days: int = 60
+    working_days: bool = True
+    holidays: frozenset[date] = frozenset()
+    makeup_workdays: frozenset[date] = frozenset()
+    bureau_reply_days: int = 15
+
+    def __post_init__(self) -> None:
+        for name in ("acknowledge_days", "outcome_days", "bureau_reply_days"):
+            value = getattr(self, name)
+            if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+                raise ValueError(f"{name} must be a whole number of days >= 1, got {value!r}")
+        if self.acknowledge_days > self.outcome_days:
+            raise ValueError("acknowledge_days cannot exceed outcome_days: both count from the opening")
+        WorkCalendar(self.holidays, self.makeup_workdays)  # bad day lists fail here, not mid-sweep
+
+    @property
+    def calendar(self) -> WorkCalendar:
+        return WorkCalendar(holidays=self.holidays, makeup_workdays=self.makeup_workdays)
+
+    def due(self, start: datetime, days: int) -> datetime:
+        """The deadline ``days`` (working) days after ``start``."""
+        if self.working_days:
+            return self.calendar.working_day_deadline(start, days)
+        return calendar_day_deadline(start, days)

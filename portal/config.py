@@ -10,6 +10,7 @@ import os
 import secrets
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -35,10 +36,15 @@ class Settings:
     # Seconds a complaint may sit in "received" before the sweep assumes its job was lost and re-enqueues it.
     JOBS_REQUEUE_AFTER_SECONDS: int = 120
     TRIAGE_THRESHOLD: float | None = None
+    # Labelled complaints the retraining job starts from, before adding staff decisions.
+    TRIAGE_TRAINING_DATA: str = str(Path(__file__).resolve().parent.parent / "triage" / "seed" / "complaints.csv")
     REPLY_DEADLINE_DAYS: int = 15
     ACKNOWLEDGE_DEADLINE_DAYS: int = 5
     OUTCOME_DEADLINE_DAYS: int = 60
     DEADLINES_IN_WORKING_DAYS: bool = True
+    # Official holidays and make-up working days (调休), published yearly by the State Council.
+    HOLIDAYS: tuple[date, ...] = ()
+    MAKEUP_WORKDAYS: tuple[date, ...] = ()
     RATELIMIT_ENABLED: bool = True
     RATELIMIT_INTAKE: str = "5 per minute;40 per day"
     RATELIMIT_LOOKUP: str = "60 per minute"
@@ -120,6 +126,14 @@ def _bool(environ: Mapping[str, str], name: str, default: bool) -> bool:
     raise ConfigError(f"{name} must be true or false, got {raw!r}")
 
 
+def _dates(environ: Mapping[str, str], name: str) -> tuple[date, ...]:
+    raw = environ.get(name) or ""
+    try:
+        return tuple(sorted(date.fromisoformat(part.strip()) for part in raw.split(",") if part.strip()))
+    except ValueError as exc:
+        raise ConfigError(f"{name} must be comma-separated dates like 2026-10-01, got {raw!r}") from exc
+
+
 def settings_from_env(environ: Mapping[str, str], instance_path: Path) -> Settings:
     """Build :class:`Settings` from environment variables, with the embedded defaults for a first run."""
     instance = instance_path.resolve()
@@ -134,10 +148,13 @@ def settings_from_env(environ: Mapping[str, str], instance_path: Path) -> Settin
         MODEL_FOLDER=environ.get("MODEL_FOLDER") or str(instance / "models"),
         LEDGER_FOLDER=environ.get("LEDGER_FOLDER") or str(instance / "ledger"),
         TRIAGE_THRESHOLD=_float_or_none(environ, "TRIAGE_THRESHOLD"),
+        TRIAGE_TRAINING_DATA=environ.get("TRIAGE_TRAINING_DATA") or Settings.TRIAGE_TRAINING_DATA,
         REPLY_DEADLINE_DAYS=_int(environ, "REPLY_DEADLINE_DAYS", 15),
         ACKNOWLEDGE_DEADLINE_DAYS=_int(environ, "ACKNOWLEDGE_DEADLINE_DAYS", 5),
         OUTCOME_DEADLINE_DAYS=_int(environ, "OUTCOME_DEADLINE_DAYS", 60),
         DEADLINES_IN_WORKING_DAYS=_bool(environ, "DEADLINES_IN_WORKING_DAYS", True),
+        HOLIDAYS=_dates(environ, "HOLIDAYS"),
+        MAKEUP_WORKDAYS=_dates(environ, "MAKEUP_WORKDAYS"),
         RATELIMIT_ENABLED=_bool(environ, "RATELIMIT_ENABLED", True),
         # Limits are shared between processes only when they are counted in Redis.
         RATELIMIT_STORAGE_URI=environ.get("RATELIMIT_STORAGE_URI") or redis_url or "memory://",

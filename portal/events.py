@@ -13,7 +13,10 @@ from portal.extensions import db
 from portal.models import Complaint, Event
 
 Describer = Callable[[Event], str]
+Listener = Callable[[Event], None]
 _describers: dict[str, Describer] = {}
+_detail_keys: dict[str, str] = {}
+_listeners: dict[str, list[Listener]] = {}
 
 
 def record(
@@ -27,12 +30,35 @@ def record(
     event = Event(kind=kind, complaint=complaint, actor=actor, public=public, payload=dict(payload or {}))
     db.session.add(event)
     db.session.flush()  # assigns the sequence number the record is ordered by
+    for listener in _listeners.get(kind, ()):
+        listener(event)
     return event
 
 
-def register_describer(kind: str, describer: Describer) -> None:
-    """How the public timeline words events of ``kind`` (called at import time by each feature)."""
+def subscribe(kind: str, listener: Listener) -> None:
+    """Run ``listener`` in the same transaction whenever an event of ``kind`` is recorded.
+
+    This is how a later package reacts to an earlier one (escalation opens a case when triage confirms
+    misconduct) without the earlier one importing it.
+    """
+    if listener not in _listeners.setdefault(kind, []):
+        _listeners[kind].append(listener)
+
+
+def register_describer(kind: str, describer: Describer, *, detail_key: str | None = None) -> None:
+    """How the public timeline words events of ``kind`` (called at import time by each feature).
+
+    ``detail_key`` names the payload field whose text the public may read (a reply, a citizen's addition).
+    """
     _describers[kind] = describer
+    if detail_key is not None:
+        _detail_keys[kind] = detail_key
+
+
+def public_detail(event: Event) -> str | None:
+    key = _detail_keys.get(event.kind)
+    value = event.payload.get(key) if key else None
+    return value if isinstance(value, str) and value else None
 
 
 def describe(event: Event) -> str:

@@ -48,7 +48,12 @@ def public_complaint(complaint: Complaint, locale: str) -> dict[str, Any]:
         "misconduct_alleged": complaint.misconduct_alleged,
         "filed_at": complaint.created_at.isoformat(),
         "timeline": [
-            {"at": event.created_at.isoformat(), "kind": event.kind, "text": events.describe(event)}
+            {
+                "at": event.created_at.isoformat(),
+                "kind": event.kind,
+                "text": events.describe(event),
+                "detail": events.public_detail(event),
+            }
             for event in complaint.events
             if event.public
         ],

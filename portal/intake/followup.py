@@ -8,9 +8,10 @@ from wtforms import BooleanField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length
 
 from portal import events
+from portal.deadlines import deadline_policy
 from portal.intake.sanitise import clean_text
 from portal.intake.service import secret_matches
-from portal.models import Complaint, ComplaintStatus, Event
+from portal.models import Complaint, ComplaintStatus, Event, utcnow
 
 CONTESTABLE = frozenset({ComplaintStatus.RESOLVED, ComplaintStatus.REPLIED})
 
@@ -46,11 +47,15 @@ def add_follow_up(complaint: Complaint, *, secret: str, text: str, contest: bool
         if complaint.status not in CONTESTABLE:
             raise NotContestable(complaint.status)
         complaint.status = ComplaintStatus.REOPENED
+        complaint.resolved_at = None
+        # The bureau owes a new answer, on a fresh deadline; missing it is inaction like any other.
+        policy = deadline_policy()
+        complaint.reply_due_at = policy.due(utcnow(), policy.bureau_reply_days)
         return events.record("contested", complaint=complaint, actor="citizen", payload={"text": text})
     return events.record("citizen_update", complaint=complaint, actor="citizen", payload={"text": text})
 
 
 CONTESTED_TEXT = _l("The citizen contested the resolution")
 UPDATE_TEXT = _l("The citizen added information")
-events.register_describer("contested", lambda _event: str(CONTESTED_TEXT))
-events.register_describer("citizen_update", lambda _event: str(UPDATE_TEXT))
+events.register_describer("contested", lambda _event: str(CONTESTED_TEXT), detail_key="text")
+events.register_describer("citizen_update", lambda _event: str(UPDATE_TEXT), detail_key="text")

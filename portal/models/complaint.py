@@ -65,7 +65,11 @@ class Complaint(db.Model):
     routed_by: Mapped[RoutedBy | None] = mapped_column(str_enum(RoutedBy, "routed_by"))
     model_version: Mapped[str | None] = mapped_column(String(64))
     confidence: Mapped[float | None] = mapped_column(Float)
+    routed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     reply_due_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # Kept on the row (not only in events) so the accountability figures aggregate in one query.
+    first_replied_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)

@@ -1,0 +1,280 @@
+"""The escalation API: triage opens cases, liaison officers act on their body's cases, anyone reads the figures."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Response, jsonify, request
+from flask_babel import gettext as _
+
+from escalation import cases
+from escalation.accountability import accountability
+from escalation.errors import (
+    EscalationRuleError,
+    OutcomeRequired,
+    ReasonRequired,
+    TransitionNotAllowed,
+    UnexpectedOutcome,
+)
+from escalation.forms import CaseActionForm, OpenCaseForm, parse_filters
+from escalation.models import Case, CaseKind
+from escalation.presentation import STATE_LABELS, public_case
+from escalation.rules import CaseAction, CaseState, Outcome
+from portal.api import make_api_blueprint
+from portal.api.common import json_object
+from portal.api.complaints import complaint_or_404
+from portal.api.openapi import CODE_PARAMETER, add_paths, errors, json_request, json_response, ref
+from portal.auth import public, require_staff, requires_role
+from portal.domain import Role, Track
+from portal.errors import ApiError, validation_failed
+from portal.extensions import db
+from portal.i18n import current_language
+from portal.intake.payload import PayloadError, flat_formdata, form_errors
+from portal.unit_of_work import commit
+
+escalation_api = make_api_blueprint("escalation_api", __name__)
+
+
+def staff_case(case: Case, locale: str) -> dict[str, Any]:
+    """What an authorised officer sees of a case: the public view plus the complaint and the accused."""
+    return {
+        **public_case(case, locale),
+        "complaint": {"tracking_code": case.complaint.tracking_code, "title": case.complaint.title},
+        "accused_name": case.accused_name,
+        "accused_unit": case.accused_unit,
+        "reason": case.reason,
+    }
+
+
+def _visible_case_or_404(case_id: int) -> Case:
+    case = db.session.get(Case, case_id)
+    # Another body's case is reported as missing: its existence is none of this officer's business.
+    if case is None or not cases.can_view(require_staff(), case):
+        raise ApiError(404, "not_found", _("There is no such case among yours."))
+    return case
+
+
+@escalation_api.post("/complaints/<code>/escalations")
+@requires_role(Role.TRIAGE)
+def open_escalation(code: str) -> tuple[Response, int]:
+    complaint = complaint_or_404(code)
+    try:
+        formdata = flat_formdata(json_object(), ("track", "reason", "division", "accused_unit_code"))
+    except PayloadError as exc:
+        raise validation_failed(exc.errors) from exc
+    form = OpenCaseForm(formdata=formdata, meta={"csrf": False})
+    if not form.validate():
+        raise validation_failed(form_errors(form))
+    try:
+        case = cases.open_case(
+            complaint,
+            track=Track(form.track.data),
+            kind=CaseKind.MISCONDUCT,
+            actor=require_staff().actor,
+            reason=form.reason.data,
+            accused_division_code=form.division.data or None,
+            accused_unit_code=form.accused_unit_code.data or None,
+        )
+    except (cases.CaseError, EscalationRuleError) as exc:
+        raise validation_failed({"division": [_("Unknown division or unit code.")]}) from exc
+    commit()
+    return jsonify(staff_case(case, current_language())), 201
+
+
+@escalation_api.get("/escalations")
+@requires_role(Role.LIAISON)
+def list_escalations() -> Response:
+    raw_state = request.args.get("state")
+    if raw_state is not None and raw_state not in {s.value for s in CaseState}:
+        raise validation_failed({"state": [_("Unknown state.")]})
+    language = current_language()
+    found = cases.cases_for(require_staff(), CaseState(raw_state) if raw_state else None)
+    return jsonify({"escalations": [staff_case(case, language) for case in found]})
+
+
+@escalation_api.get("/escalations/<int:case_id>")
+@requires_role(Role.LIAISON)
+def show_escalation(case_id: int) -> Response:
+    return jsonify(staff_case(_visible_case_or_404(case_id), current_language()))
+
+
+@escalation_api.post("/escalations/<int:case_id>/actions")
+@requires_role(Role.LIAISON)
+def act_on_escalation(case_id: int) -> tuple[Response, int]:
+    case = _visible_case_or_404(case_id)
+    payload = json_object()
+    if "reason" in payload and "text" not in payload:
+        payload = {**payload, "text": payload["reason"]}  # "reason" reads naturally for a decline
+    try:
+        formdata = flat_formdata(payload, ("action", "outcome", "text"))
+    except PayloadError as exc:
+        raise validation_failed(exc.errors) from exc
+    form = CaseActionForm(formdata=formdata, meta={"csrf": False})
+    if not form.validate():
+        raise validation_failed(form_errors(form))
+    try:
+        cases.record_action(
+            case,
+            CaseAction(form.action.data),
+            staff=require_staff(),
+            outcome=Outcome(form.outcome.data) if form.outcome.data else None,
+            text=form.text.data or None,
+        )
+    except cases.NotYourCase as exc:
+        raise ApiError(
+            403, "forbidden", _("Only officers of the body holding the case may act on it.")
+        ) from exc
+    except TransitionNotAllowed as exc:
+        raise ApiError(
+            409,
+            "not_allowed_now",
+            _("A case that is %(state)s cannot be given this action.", state=str(STATE_LABELS[exc.state])),
+        ) from exc
+    except OutcomeRequired as exc:
+        raise validation_failed(
+            {"outcome": [_("Acting needs an outcome (and details for 'other').")]}
+        ) from exc
+    except ReasonRequired as exc:
+        raise validation_failed({"text": [_("Declining needs a reason.")]}) from exc
+    except UnexpectedOutcome as exc:
+        raise validation_failed({"outcome": [_("Only 'act' takes an outcome.")]}) from exc
+    commit()
+    return jsonify(staff_case(case, current_language())), 201
+
+
+@escalation_api.get("/accountability")
+@public
+def accountability_figures() -> Response:
+    filters = parse_filters(request.args)
+    figures = accountability(filters, current_language())
+    return jsonify(
+        {
+            "filters": {
+                "division": filters.division_code,
+                "since": filters.since.isoformat() if filters.since else None,
+                "until": filters.until.isoformat() if filters.until else None,
+            },
+            **figures.as_dict(),
+        }
+    )
+
+
+CASE_SCHEMA = {
+    "type": "object",
+    "required": ["id", "body", "level", "state", "track"],
+    "properties": {
+        "id": {"type": "integer"},
+        "kind": {"enum": [k.value for k in CaseKind]},
+        "track": {"enum": [t.value for t in Track]},
+        "body": {"type": "object", "properties": {"code": {"type": "string"}, "name": {"type": "string"}}},
+        "level": {"enum": ["province", "city", "county"]},
+        "state": {"enum": [s.value for s in CaseState]},
+        "due_at": {"type": ["string", "null"], "format": "date-time"},
+        "outcome": {"type": ["string", "null"], "enum": [*(o.value for o in Outcome), None]},
+        "answer": {"type": ["string", "null"]},
+        "late": {"type": "boolean"},
+        "escalated": {"type": "boolean"},
+        "unanswered": {
+            "type": "boolean",
+            "description": "Overdue at the province: nobody above to escalate to",
+        },
+    },
+}
+FIGURES = {"type": "object", "additionalProperties": True}
+CASE_ID = {"name": "case_id", "in": "path", "required": True, "schema": {"type": "integer"}}
+
+add_paths(
+    {
+        "/complaints/{code}/escalations": {
+            "post": {
+                "summary": "Open a misconduct case with the right oversight body (triage officers)",
+                "parameters": [CODE_PARAMETER],
+                "requestBody": json_request(
+                    {
+                        "type": "object",
+                        "required": ["track", "reason"],
+                        "properties": {
+                            "track": {"enum": [t.value for t in Track]},
+                            "reason": {"type": "string"},
+                            "division": {"type": "string", "description": "Division of the accused unit"},
+                            "accused_unit_code": {"type": "string", "description": "e.g. XD-A1:supervision"},
+                        },
+                    }
+                ),
+                "responses": {
+                    "201": json_response("The new case", ref("Case")),
+                    **errors("401", "403", "404", "422"),
+                },
+            }
+        },
+        "/escalations": {
+            "get": {
+                "summary": "Cases of the caller's oversight body (liaison officers)",
+                "parameters": [
+                    {"name": "state", "in": "query", "schema": {"enum": [s.value for s in CaseState]}}
+                ],
+                "responses": {
+                    "200": json_response(
+                        "Cases",
+                        {
+                            "type": "object",
+                            "properties": {"escalations": {"type": "array", "items": ref("Case")}},
+                        },
+                    ),
+                    **errors("401", "403", "422"),
+                },
+            }
+        },
+        "/escalations/{case_id}": {
+            "get": {
+                "summary": "One case of the caller's body",
+                "parameters": [CASE_ID],
+                "responses": {"200": json_response("The case", ref("Case")), **errors("401", "403", "404")},
+            }
+        },
+        "/escalations/{case_id}/actions": {
+            "post": {
+                "summary": "Acknowledge, investigate, act (with an outcome) or decline (with a reason)",
+                "parameters": [CASE_ID],
+                "requestBody": json_request(
+                    {
+                        "type": "object",
+                        "required": ["action"],
+                        "properties": {
+                            "action": {"enum": [a.value for a in CaseAction]},
+                            "outcome": {"enum": [o.value for o in Outcome]},
+                            "text": {
+                                "type": "string",
+                                "description": "Reason (decline) or details (outcome 'other')",
+                            },
+                            "reason": {"type": "string", "description": "Alias of text"},
+                        },
+                    }
+                ),
+                "responses": {
+                    "201": json_response("The case after the action", ref("Case")),
+                    "409": json_response("Not allowed in the case's state", ref("Error")),
+                    **errors("401", "403", "404", "422"),
+                },
+            }
+        },
+        "/accountability": {
+            "get": {
+                "summary": "Per bureau and per oversight body: received, acted, declined, overdue, open, median days",
+                "security": [],
+                "parameters": [
+                    {
+                        "name": "division",
+                        "in": "query",
+                        "schema": {"type": "string"},
+                        "description": "A division code: it and everything under it",
+                    },
+                    {"name": "since", "in": "query", "schema": {"type": "string", "format": "date"}},
+                    {"name": "until", "in": "query", "schema": {"type": "string", "format": "date"}},
+                ],
+                "responses": {"200": json_response("The figures", FIGURES), **errors("422")},
+            }
+        },
+    },
+    {"Case": CASE_SCHEMA},
+)

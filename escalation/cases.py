@@ -1,0 +1,276 @@
+"""Case services: open a case, record a body's action, and the sweep. The rules decide; this module persists.
+
+Every change is an event on the public record, in the same transaction as the change itself.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import exists, select
+
+from escalation import rules
+from escalation.models import Case, CaseKind
+from escalation.rules import CaseAction, CaseSnapshot, CaseState, Outcome, SweepAction
+from portal import events
+from portal.deadlines import deadline_policy
+from portal.domain import Track
+from portal.extensions import db
+from portal.models import Complaint, ComplaintStatus, Division, OversightBody, StaffUser, utcnow
+
+AWAITING_REPLY = (ComplaintStatus.ROUTED, ComplaintStatus.REOPENED)
+
+
+class CaseError(ValueError):
+    """A case cannot be opened as asked (e.g. unknown division)."""
+
+
+class NotYourCase(PermissionError):
+    """The staff member may not see or act on this case."""
+
+
+def division_parents() -> dict[str, str | None]:
+    rows = db.session.execute(select(Division.code, Division.parent_id, Division.id)).all()
+    code_by_id = {row.id: row.code for row in rows}
+    return {row.code: code_by_id.get(row.parent_id) for row in rows}
+
+
+def snapshot(case: Case) -> CaseSnapshot:
+    return CaseSnapshot(
+        state=case.state,
+        track=case.track,
+        body_code=case.body.code,
+        opened_at=case.opened_at,
+        accused_unit_code=case.accused_unit_code,
+        escalated=case.escalated,
+    )
+
+
+def _body(code: str) -> OversightBody:
+    body = db.session.scalar(select(OversightBody).where(OversightBody.code == code))
+    if body is None:
+        raise CaseError(f"no oversight body {code!r}")
+    return body
+
+
+def _case_payload(case: Case, **extra: object) -> dict[str, object]:
+    return {
+        "case": case.id,
+        "body": case.body.code,
+        "track": case.track.value,
+        "kind": case.kind.value,
+        "level": case.body.division.level.value,
+        **extra,
+    }
+
+
+def open_case(
+    complaint: Complaint,
+    *,
+    track: Track,
+    kind: CaseKind,
+    actor: str,
+    reason: str | None = None,
+    accused_division_code: str | None = None,
+    accused_unit_code: str | None = None,
+    body_code: str | None = None,
+    parent: Case | None = None,
+    now: datetime | None = None,
+) -> Case:
+    """Open a case with the body the rules select (or ``body_code``, for an escalation already decided)."""
+    now = now or utcnow()
+    parents = division_parents()
+    division_code = accused_division_code or complaint.division.code
+    if division_code not in parents:
+        raise CaseError(f"unknown division {division_code!r}")
+    target = body_code or rules.select_body(track, division_code, parents, accused_unit_code)
+    case = Case(
+        complaint=complaint,
+        body=_body(target),
+        track=track,
+        kind=kind,
+        state=CaseState.OPEN,
+        reason=reason,
+        accused_name=complaint.accused_name if kind is CaseKind.MISCONDUCT else None,
+        accused_unit=complaint.accused_unit if kind is CaseKind.MISCONDUCT else None,
+        accused_unit_code=accused_unit_code,
+        parent=parent,
+        opened_at=now,
+    )
+    deadline = rules.deadline_for(CaseState.OPEN, now, deadline_policy())
+    case.due_at = deadline.due_at if deadline else None
+    db.session.add(case)
+    db.session.flush()
+    events.record(
+        "case_opened",
+        complaint=complaint,
+        actor=actor,
+        payload=_case_payload(
+            case,
+            due_at=case.due_at.isoformat() if case.due_at else None,
+            parent_case=parent.id if parent else None,
+        ),
+    )
+    return case
+
+
+def can_view(staff: StaffUser, case: Case) -> bool:
+    complaint = case.complaint
+    return rules.can_view_case(
+        staff.role,
+        viewer_body_code=staff.oversight_body.code if staff.oversight_body else None,
+        viewer_bureau_code=staff.bureau.code if staff.bureau else None,
+        case_body_code=case.body.code,
+        accused_unit_code=case.accused_unit_code,
+        complained_bureau_code=complaint.bureau.code if complaint.bureau else None,
+    )
+
+
+def can_act(staff: StaffUser, case: Case) -> bool:
+    complaint = case.complaint
+    return rules.can_act_on_case(
+        staff.role,
+        viewer_body_code=staff.oversight_body.code if staff.oversight_body else None,
+        viewer_bureau_code=staff.bureau.code if staff.bureau else None,
+        case_body_code=case.body.code,
+        accused_unit_code=case.accused_unit_code,
+        complained_bureau_code=complaint.bureau.code if complaint.bureau else None,
+    )
+
+
+def record_action(
+    case: Case,
+    action: CaseAction,
+    *,
+    staff: StaffUser,
+    outcome: Outcome | None = None,
+    text: str | None = None,
+    now: datetime | None = None,
+) -> Case:
+    """A body's action on one of its cases. A passed deadline is recorded first, so the record shows the
+    missed deadline before the late answer."""
+    if not can_act(staff, case):
+        raise NotYourCase
+    # Never before the opening: a sweep run with a moved clock (`--now`) or skewed server clocks can open a
+    # case "later" than a real-time action on it.
+    now = max(now or utcnow(), case.opened_at)
+    sweep_case(case, now, division_parents())
+    transition = rules.apply_action(
+        snapshot(case), action, now, deadline_policy(), outcome=outcome, text=text
+    )
+    case.state = transition.state
+    case.due_at = transition.deadline.due_at if transition.deadline else None
+    if transition.state in rules.TERMINAL_STATES:
+        case.closed_at = now
+        case.outcome = transition.outcome
+        case.answer = transition.text
+        case.late = transition.late
+    events.record(
+        f"case_{transition.state.value}",
+        complaint=case.complaint,
+        actor=staff.actor,
+        payload=_case_payload(
+            case,
+            outcome=transition.outcome.value if transition.outcome else None,
+            text=transition.text,
+            late=transition.late,
+        ),
+    )
+    return case
+
+
+def sweep_case(case: Case, now: datetime, parents: Mapping[str, str | None]) -> Case | None:
+    """Apply the sweep rule to one case. Returns the case opened one level up, if any."""
+    decision = rules.sweep_decision(snapshot(case), now, deadline_policy(), parents)
+    if decision.action is SweepAction.NOTHING:
+        return None
+    if decision.marks_overdue:
+        case.state = CaseState.OVERDUE
+        case.overdue_at = now
+        case.due_at = None
+        events.record(
+            "case_overdue",
+            complaint=case.complaint,
+            actor="system",
+            payload=_case_payload(
+                case,
+                missed=decision.missed.kind.value if decision.missed else None,
+                unanswered_at_top=decision.action is SweepAction.MARK_OVERDUE_AND_STAY,
+            ),
+        )
+    if decision.escalate_to is None:
+        return None
+    case.escalated = True
+    return open_case(
+        case.complaint,
+        track=case.track,
+        kind=case.kind,
+        actor="system",
+        reason=case.reason,
+        accused_unit_code=case.accused_unit_code,
+        body_code=decision.escalate_to,
+        parent=case,
+        now=now,
+    )
+
+
+@dataclass(frozen=True)
+class SweepReport:
+    overdue: int
+    escalated: int
+    inaction_opened: int
+
+
+def _open_inaction_cases(now: datetime) -> int:
+    """Open a supervision case for each complaint whose bureau let its reply deadline pass."""
+    already = exists().where(Case.complaint_id == Complaint.id, Case.kind == CaseKind.INACTION)
+    late = db.session.scalars(
+        select(Complaint)
+        .where(Complaint.status.in_(AWAITING_REPLY), Complaint.reply_due_at <= now, ~already)
+        .order_by(Complaint.id)
+    ).all()
+    parents = division_parents()
+    for complaint in late:
+        bureau_code = complaint.bureau.code
+        open_case(
+            complaint,
+            track=Track.SUPERVISION,
+            kind=CaseKind.INACTION,
+            actor="system",
+            reason=f"no reply from {bureau_code} by {complaint.reply_due_at.isoformat()}",
+            accused_unit_code=bureau_code,
+            body_code=rules.select_inaction_body(bureau_code, parents),
+            now=now,
+        )
+    return len(late)
+
+
+def sweep(now: datetime | None = None) -> SweepReport:
+    """Mark overdue cases, escalate them one level up, and open inaction cases for missed reply deadlines."""
+    now = now or utcnow()
+    parents = division_parents()
+    inaction = _open_inaction_cases(now)
+    overdue = escalated = 0
+    live = db.session.scalars(
+        select(Case)
+        .where(Case.state.not_in(rules.TERMINAL_STATES), Case.escalated.is_(False))
+        .order_by(Case.id)
+    ).all()
+    for case in live:
+        was_overdue = case.state is CaseState.OVERDUE
+        above = sweep_case(case, now, parents)
+        overdue += case.state is CaseState.OVERDUE and not was_overdue
+        escalated += above is not None
+    return SweepReport(overdue=overdue, escalated=escalated, inaction_opened=inaction)
+
+
+def cases_for(staff: StaffUser, state: CaseState | None = None) -> list[Case]:
+    """The cases ``staff`` may see: their own body's (liaison), or all (admin), never one about themselves."""
+    query = select(Case).order_by(Case.due_at.is_(None), Case.due_at, Case.id)
+    if staff.oversight_body_id is not None:
+        query = query.where(Case.body_id == staff.oversight_body_id)
+    if state is not None:
+        query = query.where(Case.state == state)
+    return [case for case in db.session.scalars(query) if can_view(staff, case)]

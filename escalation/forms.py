@@ -1,0 +1,105 @@
+"""Forms for the liaison desk and the escalation API (the API validates JSON with the same classes)."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import SelectField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import InputRequired, Length, Optional
+
+from escalation.accountability import Filters
+from escalation.presentation import OUTCOME_LABELS, TRACK_LABELS
+from escalation.rules import CaseAction, Outcome
+from portal.domain import Track
+from portal.errors import validation_failed
+from portal.intake.sanitise import clean_line, clean_text
+
+ACTION_LABELS = {
+    CaseAction.ACKNOWLEDGE: _l("Acknowledge receipt"),
+    CaseAction.INVESTIGATE: _l("Open an investigation"),
+    CaseAction.ACT: _l("Record the action taken (outcome)"),
+    CaseAction.DECLINE: _l("Decline, with a reason"),
+}
+
+
+class CaseActionForm(FlaskForm):
+    action = SelectField(
+        _l("Action"),
+        choices=[SelectChoice(a.value, label) for a, label in ACTION_LABELS.items()],
+        validate_choice=False,
+        validators=[InputRequired(message=_l("This field is required."))],
+    )
+    outcome = SelectField(
+        _l("Outcome (when acting)"),
+        choices=[
+            SelectChoice("", "—"),
+            *(SelectChoice(o.value, label) for o, label in OUTCOME_LABELS.items()),
+        ],
+        validate_choice=False,
+        validators=[Optional()],
+    )
+    text = TextAreaField(
+        _l("Reason or details (published)"),
+        filters=[clean_text],
+        validators=[Optional(), Length(max=5000, message=_l("At most %(max)d characters."))],
+    )
+
+    def validate(self, extra_validators: Any = None) -> bool:
+        valid = super().validate(extra_validators)
+        if self.action.data not in {a.value for a in CaseAction}:
+            self.action.errors.append(_l("Choose one of the listed actions."))
+            valid = False
+        if self.outcome.data and self.outcome.data not in {o.value for o in Outcome}:
+            self.outcome.errors.append(_l("Choose one of the listed outcomes."))
+            valid = False
+        return valid
+
+
+class OpenCaseForm(FlaskForm):
+    track = SelectField(
+        _l("Oversight track"),
+        choices=[SelectChoice(t.value, label) for t, label in TRACK_LABELS.items()],
+        validate_choice=False,
+        validators=[InputRequired(message=_l("This field is required."))],
+    )
+    reason = TextAreaField(
+        _l("Why this goes to oversight"),
+        filters=[clean_text],
+        validators=[
+            InputRequired(message=_l("This field is required.")),
+            Length(min=2, max=2000, message=_l("Between %(min)d and %(max)d characters.")),
+        ],
+    )
+    division = StringField(
+        _l("Division of the accused unit (code)"), filters=[clean_line], validators=[Optional()]
+    )
+    accused_unit_code = StringField(
+        _l("Code of the accused unit, if it is one of ours"), filters=[clean_line], validators=[Optional()]
+    )
+
+    def validate(self, extra_validators: Any = None) -> bool:
+        valid = super().validate(extra_validators)
+        if self.track.data not in {t.value for t in Track}:
+            self.track.errors.append(_l("Choose discipline or supervision."))
+            valid = False
+        return valid
+
+
+def parse_filters(args: Any) -> Filters:
+    """Filters from query parameters, or a 422 naming the bad one."""
+    problems: dict[str, list[str]] = {}
+    days: dict[str, date | None] = {}
+    for name in ("since", "until"):
+        raw = args.get(name) or None
+        try:
+            days[name] = date.fromisoformat(raw) if raw else None
+        except ValueError:
+            problems[name] = [_("Use a date like 2026-01-31.")]
+    if problems:
+        raise validation_failed(problems)
+    return Filters(division_code=args.get("division") or None, since=days["since"], until=days["until"])

@@ -1,0 +1,52 @@
+"""Escalation cases: one allegation or missed deadline, placed with one oversight body at one level."""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+
+from sqlalchemy import Boolean, ForeignKey, Index, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from escalation.rules import CaseState, Outcome
+from portal.domain import Track
+from portal.extensions import db
+from portal.models import Complaint, OversightBody
+from portal.models.types import UTCDateTime, str_enum, utcnow
+
+
+class CaseKind(enum.StrEnum):
+    MISCONDUCT = "misconduct"  # an allegation against an official, confirmed by triage
+    INACTION = "inaction"  # a bureau missed its reply deadline (administrative inaction)
+
+
+class Case(db.Model):
+    __tablename__ = "escalation_cases"
+    __table_args__ = (Index("ix_escalation_cases_state_due_at", "state", "due_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    complaint_id: Mapped[int] = mapped_column(ForeignKey("complaints.id"), index=True)
+    body_id: Mapped[int] = mapped_column(ForeignKey("oversight_bodies.id"), index=True)
+    track: Mapped[Track] = mapped_column(str_enum(Track, "case_track"))
+    kind: Mapped[CaseKind] = mapped_column(str_enum(CaseKind, "case_kind"))
+    state: Mapped[CaseState] = mapped_column(str_enum(CaseState, "case_state"), default=CaseState.OPEN)
+    reason: Mapped[str | None] = mapped_column(Text)
+    accused_name: Mapped[str | None] = mapped_column(String(100))
+    accused_unit: Mapped[str | None] = mapped_column(String(200))
+    # A bureau or oversight body code when the accused unit is one of ours: it must never handle the case.
+    accused_unit_code: Mapped[str | None] = mapped_column(String(80))
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("escalation_cases.id"))
+    escalated: Mapped[bool] = mapped_column(Boolean, default=False)
+    opened_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    # The deadline of the current step; None once answered or overdue.
+    due_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    overdue_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    outcome: Mapped[Outcome | None] = mapped_column(str_enum(Outcome, "case_outcome"))
+    # The decline reason, or what was done for an "other" outcome, or a note.
+    answer: Mapped[str | None] = mapped_column(Text)
+    late: Mapped[bool] = mapped_column(Boolean, default=False)
+
+    complaint: Mapped[Complaint] = relationship()
+    body: Mapped[OversightBody] = relationship()
+    parent: Mapped[Case | None] = relationship(remote_side=[id])

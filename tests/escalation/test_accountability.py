@@ -1,0 +1,97 @@
+"""The public accountability figures and page."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from flask import Flask
+from flask.testing import FlaskClient
+
+from escalation import cases
+from escalation.accountability import Filters, accountability
+from escalation.charts import Bar, LegendItem, Segment, stacked_bars
+from escalation.models import CaseKind
+from escalation.rules import CaseAction, Outcome
+from portal.domain import Role, Track
+from portal.handling import post_reply
+from portal.unit_of_work import commit
+from tests.escalation.helpers import routed_complaint
+from tests.factories import make_staff
+
+MONDAY = datetime(2026, 11, 30, 2, 0, tzinfo=UTC)
+
+
+def build(client: FlaskClient) -> None:
+    """Three complaints at the A1 environment bureau: one answered in 2 days, one late, one never; and cases."""
+    officer = make_staff("env", Role.BUREAU, bureau="XD-A1:environment")
+    liaison = make_staff("li", Role.LIAISON, body="XD-A1:discipline")
+    fast = routed_complaint(client, now=MONDAY)
+    post_reply(fast, staff=officer, text="已处理", resolve=True, now=MONDAY + timedelta(days=2))
+    late = routed_complaint(client, now=MONDAY)
+    post_reply(late, staff=officer, text="迟复", resolve=False, now=MONDAY + timedelta(days=40))
+    routed_complaint(client, now=MONDAY)
+    acted = cases.open_case(fast, track=Track.DISCIPLINE, kind=CaseKind.MISCONDUCT, actor="t", now=MONDAY)
+    cases.record_action(
+        acted, CaseAction.ACT, staff=liaison, outcome=Outcome.ADMONITION, now=MONDAY + timedelta(days=4)
+    )
+    cases.open_case(late, track=Track.DISCIPLINE, kind=CaseKind.MISCONDUCT, actor="t", now=MONDAY)
+    commit()
+
+
+def test_figures_per_bureau_and_body(ctx: None, client: FlaskClient) -> None:
+    build(client)
+    figures = accountability(Filters(), "zh", now=MONDAY + timedelta(days=60))
+    bureau = next(b for b in figures.bureaus if b.code == "XD-A1:environment")
+    assert (
+        bureau.received,
+        bureau.replied,
+        bureau.resolved,
+        bureau.overdue,
+        bureau.open,
+        bureau.in_time,
+    ) == (3, 2, 1, 2, 2, 1)
+    assert bureau.median_days_to_reply == 21.0  # 2 and 40 days
+    assert bureau.answered_in_time_share == 1 / 3
+    body = next(b for b in figures.bodies if b.code == "XD-A1:discipline")
+    assert (body.received, body.acted, body.declined, body.open, body.in_time) == (2, 1, 0, 1, 1)
+    assert body.median_days_to_answer == 4.0
+    untouched = next(b for b in figures.bureaus if b.code == "XD-B1:transport")
+    assert (untouched.received, untouched.median_days_to_reply, untouched.answered_in_time_share) == (
+        0,
+        None,
+        None,
+    )
+
+
+def test_filters_by_division_and_period(ctx: None, client: FlaskClient) -> None:
+    build(client)
+    in_b = accountability(Filters(division_code="XD-B"), "zh")
+    assert {b.division for b in in_b.bureaus} == {"XD-B", "XD-B1", "XD-B2"}
+    assert sum(b.received for b in in_b.bureaus) == 0
+    filed_today = datetime.now(UTC).date()
+    window = accountability(Filters(since=filed_today, until=filed_today), "zh")
+    assert sum(b.received for b in window.bureaus) == 3
+    before = accountability(Filters(until=filed_today - timedelta(days=1)), "zh")
+    assert sum(b.received for b in before.bureaus) == 0
+
+
+def test_api_and_page(app: Flask, client: FlaskClient) -> None:
+    with app.app_context():
+        build(client)
+    data = client.get("/api/v1/accountability?division=XD-A1").get_json()
+    assert data["filters"]["division"] == "XD-A1"
+    assert {row["code"] for row in data["oversight_bodies"]} == {"XD-A1:discipline", "XD-A1:supervision"}
+    assert client.get("/api/v1/accountability?since=yesterday").status_code == 422
+    page = client.get("/accountability?division=XD-A")
+    assert page.status_code == 200
+    text = page.get_data(as_text=True)
+    assert "<svg" in text
+    assert "A1区生态环境局" in text
+    assert client.get("/accountability?until=31/12/2026").status_code == 422
+
+
+def test_chart_escapes_labels() -> None:
+    svg = stacked_bars([Bar("<script>", [Segment(3, "#000", "a&b")])], [LegendItem("#000", "x")], title="t")
+    assert "<script>" not in svg
+    assert "&lt;script&gt;" in svg
+    assert "a&amp;b: 3" in svg
