@@ -14,6 +14,7 @@ from portal.domain import Track
 from portal.extensions import db
 from portal.i18n import current_language
 from portal.models import DivisionLevel, Event
+from portal.public_view import public_text
 
 STATE_LABELS = {
     CaseState.OPEN: _l("Waiting for acknowledgement"),
@@ -65,7 +66,7 @@ def public_case(case: Case, locale: str) -> dict[str, Any]:
         "closed_at": case.closed_at.isoformat() if case.closed_at else None,
         "outcome": case.outcome.value if case.outcome else None,
         "outcome_label": str(OUTCOME_LABELS[case.outcome]) if case.outcome else None,
-        "answer": case.answer,
+        "answer": public_text(case.complaint, case.answer, locale) if case.answer else None,
         "late": case.late,
         "escalated": case.escalated,
         "escalated_from": case.parent_id,

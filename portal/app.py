@@ -17,7 +17,7 @@ from flask import Flask
 from flask_babel import lazy_gettext as _l
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from portal import cli, errors, i18n, jobs, templating
+from portal import cli, errors, i18n, jobs, photos, public_view, templating
 from portal.api import api_bp
 from portal.config import settings_from_env
 from portal.extensions import babel, csrf, db, limiter, login_manager, migrate
@@ -99,4 +99,6 @@ def _register_core(app: Flask) -> None:
     jobs.register(app, CLASSIFY_JOB, await_triage)
     jobs.register(app, REQUEUE_JOB, requeue_stale)
     jobs.register_periodic(app, REQUEUE_JOB, interval_seconds=60)
+    jobs.register(app, photos.PUBLISH_JOB, photos.publish)
+    public_view.register_section("evidence", photos.public_section)
     register_desk(app, "staff.bureau_queue", _l("Bureau desk"), (Role.BUREAU,))

@@ -37,7 +37,9 @@ class Settings:
     JOBS_REQUEUE_AFTER_SECONDS: int = 120
     TRIAGE_THRESHOLD: float | None = None
     # Labelled complaints the retraining job starts from, before adding staff decisions.
-    TRIAGE_TRAINING_DATA: str = str(Path(__file__).resolve().parent.parent / "triage" / "seed" / "complaints.csv")
+    TRIAGE_TRAINING_DATA: str = str(
+        Path(__file__).resolve().parent.parent / "triage" / "seed" / "complaints.csv"
+    )
     REPLY_DEADLINE_DAYS: int = 15
     ACKNOWLEDGE_DEADLINE_DAYS: int = 5
     OUTCOME_DEADLINE_DAYS: int = 60
@@ -51,6 +53,7 @@ class Settings:
     RATELIMIT_LOGIN: str = "10 per minute"
     RATELIMIT_STORAGE_URI: str = "memory://"
     # Evidence: 5 photos of 10 MB each plus the form itself.
+    EVIDENCE_MAX_BYTES: int = 10 * 1024 * 1024
     MAX_CONTENT_LENGTH: int = 52 * 1024 * 1024
     SESSION_COOKIE_HTTPONLY: bool = True
     SESSION_COOKIE_SAMESITE: str = "Lax"

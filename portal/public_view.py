@@ -13,6 +13,7 @@ from flask_babel import lazy_gettext as _l
 
 from portal import events
 from portal.models import Complaint, ComplaintStatus
+from portal.redaction import labels_for_locale, redact
 
 SectionBuilder = Callable[[Complaint, str], Any]
 _sections: dict[str, SectionBuilder] = {}
@@ -27,8 +28,17 @@ STATUS_LABELS = {
 }
 
 
+def _redacted(complaint: Complaint, text: str | None, locale: str) -> str | None:
+    return public_text(complaint, text, locale) if text else None
+
+
 def register_section(name: str, builder: SectionBuilder) -> None:
     _sections[name] = builder
+
+
+def public_text(complaint: Complaint, text: str, locale: str) -> str:
+    """Text as the public may read it: phone, ID, e-mail and bank card numbers and staff-marked names removed."""
+    return redact(text, private_names=complaint.redactions or (), labels=labels_for_locale(locale))
 
 
 def public_complaint(complaint: Complaint, locale: str) -> dict[str, Any]:
@@ -36,8 +46,8 @@ def public_complaint(complaint: Complaint, locale: str) -> dict[str, Any]:
     bureau = complaint.bureau
     view: dict[str, Any] = {
         "tracking_code": complaint.tracking_code,
-        "title": complaint.title,
-        "body": complaint.body,
+        "title": public_text(complaint, complaint.title, locale),
+        "body": public_text(complaint, complaint.body, locale),
         "status": complaint.status.value,
         "status_label": str(STATUS_LABELS[complaint.status]),
         "division": {"code": complaint.division.code, "name": complaint.division.name(locale)},
@@ -52,7 +62,7 @@ def public_complaint(complaint: Complaint, locale: str) -> dict[str, Any]:
                 "at": event.created_at.isoformat(),
                 "kind": event.kind,
                 "text": events.describe(event),
-                "detail": events.public_detail(event),
+                "detail": _redacted(complaint, events.public_detail(event), locale),
             }
             for event in complaint.events
             if event.public

@@ -6,8 +6,12 @@ from datetime import datetime
 
 from flask import Flask, current_app
 from flask_babel import format_datetime
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
+from portal import photos
+from portal.evidence import PhotoCheckResult
+from portal.models import Complaint
 from portal.staff import DESK_LINKS_KEY
 
 PUBLIC_NAV_KEY = "fire_alarm.public_nav"
@@ -41,9 +45,25 @@ def _staff_nav() -> list[tuple[str, object]]:
     ]
 
 
+PHOTO_CHECK_LABELS = {
+    PhotoCheckResult.CONSISTENT.value: _l("consistent with the complaint"),
+    PhotoCheckResult.NO_LOCATION.value: _l("no location data"),
+    PhotoCheckResult.FAR_FROM_PLACE.value: _l("far from the claimed place"),
+    PhotoCheckResult.TAKEN_LONG_BEFORE.value: _l("taken long before"),
+    PhotoCheckResult.TAKEN_AFTER_FILING.value: _l("dated after the complaint"),
+}
+
+
+def _may_see_originals(complaint: Complaint) -> bool:
+    return current_user.is_authenticated and photos.may_see_originals(current_user, complaint)
+
+
 def init_app(app: Flask) -> None:
     app.jinja_env.filters["localtime"] = localtime
     app.jinja_env.globals.update(
+        evidence_for=photos.photos_of,
+        may_see_originals=_may_see_originals,
+        photo_check_labels=PHOTO_CHECK_LABELS,
         public_nav=lambda: current_app.extensions.get(PUBLIC_NAV_KEY, []),
         track_partials=lambda: current_app.extensions.get(TRACK_PARTIALS_KEY, []),
         staff_nav=_staff_nav,

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
-from flask import Response, jsonify, url_for
+from flask import Response, jsonify, request, url_for
 from flask_babel import gettext as _
 
 from portal import public_view
@@ -18,6 +19,7 @@ from portal.intake.followup import FollowUpForm, NotContestable, WrongSecret, ad
 from portal.intake.forms import ComplaintForm, draft_from_form
 from portal.intake.payload import PayloadError, complaint_formdata, flat_formdata, form_errors
 from portal.limits import intake_limit, lookup_limit
+from portal.photos import EvidenceRejected, Upload, inspect_files
 from portal.unit_of_work import commit
 
 
@@ -28,14 +30,32 @@ def complaint_or_404(code: str) -> Any:
     return complaint
 
 
+def _complaint_document() -> Any:
+    """The complaint as JSON: the body itself, or with photos, the ``complaint`` part of a multipart body."""
+    if request.mimetype != "multipart/form-data":
+        return json_body()
+    part = request.form.get("complaint")
+    if part is None:
+        raise ApiError(400, "missing_part", _('Send the complaint as JSON in a part named "complaint".'))
+    try:
+        return json.loads(part)
+    except ValueError as exc:
+        raise ApiError(400, "malformed_json", _("The request body is not valid JSON.")) from exc
+
+
 @api_bp.post("/complaints")
 @public
 @intake_limit
 def file_complaint() -> tuple[Response, int, dict[str, str]]:
     try:
-        formdata, type_errors = complaint_formdata(json_body())
+        formdata, type_errors = complaint_formdata(_complaint_document())
     except PayloadError as exc:
         raise validation_failed(exc.errors) from exc
+    uploads: list[Upload] = []
+    try:
+        uploads = inspect_files(request.files.getlist("evidence"))
+    except EvidenceRejected as rejected:
+        type_errors["evidence"] = rejected.messages
     language = current_language()
     form = ComplaintForm(
         formdata=formdata, meta={"csrf": False}, division_choices=service.division_choices(language)
@@ -44,7 +64,7 @@ def file_complaint() -> tuple[Response, int, dict[str, str]]:
     if type_errors or not valid:
         # A field with the wrong type was left out, so the form may call it missing: the type error wins.
         raise validation_failed({**form_errors(form), **type_errors})
-    receipt = service.file_complaint(draft_from_form(form, language))
+    receipt = service.file_complaint(draft_from_form(form, language), uploads)
     commit()
     status_url = url_for("api.complaint_status", code=receipt.tracking_code, _external=True)
     body = {

@@ -17,6 +17,7 @@ from wtforms import (
     FloatField,
     Form,
     FormField,
+    MultipleFileField,
     SelectField,
     StringField,
     TextAreaField,
@@ -149,6 +150,8 @@ class ComplaintForm(FlaskForm):
     anonymous = BooleanField(_l("File anonymously (no contact details are stored)"))
     contact = FormField(ContactForm)
     misconduct = FormField(MisconductForm)
+    # Checked by portal.photos (type from the bytes, size, bombs), not by WTForms.
+    evidence = MultipleFileField(_l("Photos (optional, up to 5: JPEG, PNG or WebP, 10 MB each)"))
 
     def __init__(self, *args: Any, division_choices: list[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

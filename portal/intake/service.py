@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -15,6 +16,7 @@ from portal import events, jobs
 from portal.codes import new_follow_up_secret, new_tracking_code, normalise_secret, normalise_tracking_code
 from portal.extensions import db
 from portal.models import Complaint, ComplaintStatus, Division, PartyMembership, utcnow
+from portal.photos import Upload, attach
 
 CLASSIFY_JOB = "classify_complaint"
 REQUEUE_JOB = "requeue_unclassified"
@@ -74,7 +76,7 @@ def _unused_tracking_code() -> str:
             return code
 
 
-def file_complaint(draft: ComplaintDraft) -> Receipt:
+def file_complaint(draft: ComplaintDraft, uploads: Sequence[Upload] = ()) -> Receipt:
     division = db.session.scalar(select(Division).where(Division.code == draft.division_code))
     if division is None:
         raise UnknownDivision(draft.division_code)
@@ -102,6 +104,8 @@ def file_complaint(draft: ComplaintDraft) -> Receipt:
         status=ComplaintStatus.RECEIVED,
     )
     db.session.add(complaint)
+    db.session.flush()
+    photos = attach(complaint, list(uploads), utcnow()) if uploads else []
     events.record(
         "received",
         complaint=complaint,
@@ -110,6 +114,8 @@ def file_complaint(draft: ComplaintDraft) -> Receipt:
             "division": division.code,
             "content_sha256": content_digest(draft.title, draft.body),
             "misconduct_alleged": allegation is not None,
+            # The originals' hashes go on the record, so a swapped photo would be detectable.
+            "evidence_sha256": [photo.sha256 for photo in photos],
         },
     )
     jobs.enqueue(CLASSIFY_JOB, complaint.id)

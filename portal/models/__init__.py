@@ -1,6 +1,7 @@
 """The core models. Importing this package registers every core table with the metadata."""
 
 from portal.models.complaint import Complaint, ComplaintStatus, Event, PartyMembership, RoutedBy
+from portal.models.evidence import Photo
 from portal.models.jurisdiction import Bureau, Category, Division, DivisionLevel, OversightBody, Track
 from portal.models.staff import ApiToken, Role, StaffUser
 from portal.models.types import utcnow
@@ -16,6 +17,7 @@ __all__ = [
     "Event",
     "OversightBody",
     "PartyMembership",
+    "Photo",
     "Role",
     "RoutedBy",
     "StaffUser",

@@ -50,6 +50,9 @@ class Complaint(db.Model):
     contact_phone: Mapped[str | None] = mapped_column(String(40))
     contact_email: Mapped[str | None] = mapped_column(String(254))
 
+    # Names of private persons and other passages staff hide from public views (the text itself is unchanged).
+    redactions: Mapped[list[str]] = mapped_column(JSON, default=list)
+
     misconduct_alleged: Mapped[bool] = mapped_column(Boolean, default=False)
     accused_name: Mapped[str | None] = mapped_column(String(100))
     accused_unit: Mapped[str | None] = mapped_column(String(200))

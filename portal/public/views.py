@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
-from flask import flash, redirect, render_template, request, session, url_for
+from flask import abort, flash, redirect, render_template, request, send_file, session, url_for
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
-from portal import public_view
+from portal import photos, public_view
 from portal.i18n import current_language
 from portal.intake import service
 from portal.intake.followup import FollowUpForm, NotContestable, WrongSecret, add_follow_up
 from portal.intake.forms import ComplaintForm, draft_from_form
 from portal.limits import intake_limit, lookup_limit
 from portal.models import Complaint
+from portal.photos import EvidenceRejected, Upload, inspect_files
 from portal.public import public_bp
 from portal.unit_of_work import commit
 
@@ -26,9 +27,16 @@ def file_complaint() -> str | Response | tuple[str, int]:
     form = ComplaintForm(division_choices=service.division_choices(language))
     if not form.is_submitted():
         return render_template("public/file.html", form=form)
-    if not form.validate():
+    valid = form.validate()
+    uploads: list[Upload] = []
+    try:
+        uploads = inspect_files(request.files.getlist("evidence"))
+    except EvidenceRejected as rejected:
+        form.evidence.errors = [*form.evidence.errors, *rejected.messages]
+        valid = False
+    if not valid:
         return render_template("public/file.html", form=form), 422
-    receipt = service.file_complaint(draft_from_form(form, language))
+    receipt = service.file_complaint(draft_from_form(form, language), uploads)
     commit()
     # The secret is shown once, on the next page, and never stored in clear: keep it only until then.
     session[RECEIPT_KEY] = {
@@ -101,3 +109,14 @@ def _handle_follow_up(form: FollowUpForm, complaint: Complaint) -> int:
 @public_bp.get("/about")
 def about() -> str:
     return render_template("public/about.html")
+
+
+@public_bp.get("/evidence/<name>")
+def evidence(name: str) -> Response:
+    """A published, metadata-free copy of a photo. Unpublished photos do not exist as far as the public knows."""
+    photo = photos.published_photo(name)
+    if photo is None:
+        abort(404)
+    response = send_file(photos.public_path(photo), mimetype=photo.mime, max_age=86400)
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    return response

@@ -31,7 +31,7 @@ def make_staff_blueprint(name: str, import_name: str, url_prefix: str = STAFF_PR
 
 staff_bp = make_staff_blueprint("staff", __name__)
 
-from portal.staff import bureau, views  # noqa: E402,F401  - routes register on staff_bp
+from portal.staff import bureau, evidence, redactions, views  # noqa: E402,F401  - routes register on staff_bp
 
 
 def register_desk(app: Flask, endpoint: str, label: str, roles: tuple[Role, ...]) -> None:

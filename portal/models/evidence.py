@@ -1,0 +1,41 @@
+"""Photo evidence attached to complaints. The original is private; only a metadata-free copy is published."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import Boolean, Float, ForeignKey, Integer, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from portal.extensions import db
+from portal.models.complaint import Complaint
+from portal.models.types import UTCDateTime, utcnow
+
+
+class Photo(db.Model):
+    __tablename__ = "photos"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    complaint_id: Mapped[int] = mapped_column(ForeignKey("complaints.id"), index=True)
+    sha256: Mapped[str] = mapped_column(String(64), index=True)
+    mime: Mapped[str] = mapped_column(String(40))
+    size: Mapped[int] = mapped_column(Integer)
+    width: Mapped[int] = mapped_column(Integer)
+    height: Mapped[int] = mapped_column(Integer)
+    # A random name for the public copy, so public URLs reveal nothing (not even the original's hash).
+    public_name: Mapped[str] = mapped_column(String(64), unique=True)
+    published: Mapped[bool] = mapped_column(Boolean, default=False)
+    publish_error: Mapped[str | None] = mapped_column(String(40))
+    # Private facts from the photo's metadata, for staff only.
+    gps_lat: Mapped[float | None] = mapped_column(Float)
+    gps_lon: Mapped[float | None] = mapped_column(Float)
+    taken_at: Mapped[str | None] = mapped_column(
+        String(40)
+    )  # ISO-8601 as the camera recorded it (may lack a zone)
+    camera: Mapped[str | None] = mapped_column(String(120))
+    check_result: Mapped[str] = mapped_column(String(40))
+    check_distance_km: Mapped[float | None] = mapped_column(Float)
+    check_age_days: Mapped[float | None] = mapped_column(Float)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    complaint: Mapped[Complaint] = relationship()
