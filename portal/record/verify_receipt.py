@@ -1,0 +1,718 @@
+"""Check a Fire Alarm receipt against the public record, using only the Python standard library.
+
+Anyone can download this one file and run it (Python 3.11 or later, nothing to install)::
+
+    python verify_receipt.py --receipt receipt.json --public-key KEY
+    python verify_receipt.py --receipt receipt.json --proof proof.json --head head.json \
+        --public-key KEY [--json]
+
+It checks that the entry in the receipt is in the record at its position, that the tree heads are signed by
+the record's key, and that the record published today extends the record your receipt was issued from
+(nothing was removed or rewritten since). Exit status: 0 when every check passes, 1 when one fails (the
+output names it), 2 when the input cannot be read.
+
+KEY is the record's Ed25519 public key as 64 hex digits, as 44 characters of base64, or the path of a file
+holding either or a PEM ``PUBLIC KEY`` block.
+
+The record is a Merkle tree as in RFC 6962 §2.1 (SHA-256; leaf hash = SHA-256(0x00 || entry bytes), node
+hash = SHA-256(0x01 || left || right)); proofs are checked with the algorithms of RFC 9162 §2.1.3.2 and
+§2.1.4.2. Hashes, signatures and proof elements are lowercase hex in every file.
+
+``head.json``, a signed tree head::
+
+    {"size": 1024, "root_hash": "<64 hex>", "timestamp": "2025-03-14T09:26:53Z", "signature": "<128 hex>"}
+
+The signature is Ed25519 (RFC 8032) over these exact ASCII bytes, each line ending in a line feed::
+
+    fire-alarm-tree-head-v1
+    <size in decimal>
+    <root_hash in lowercase hex>
+    <timestamp exactly as in the JSON>
+
+``receipt.json``, given to the complainant when an event is recorded::
+
+    {
+      "format": "fire-alarm-receipt-v1",
+      "leaf_index": 41,                      # position of the entry in the record, from 0
+      "entry": "<canonical JSON text>",      # the entry; its UTF-8 bytes are what leaf_hash covers
+      "leaf_hash": "<64 hex>",               # optional when "entry" is given; must match it when both are
+      "tree_head": {head},                   # optional: a signed head covering the entry (size > leaf_index)
+      "inclusion_proof": ["<64 hex>", ...]   # optional: audit path of leaf_index under "tree_head"
+    }
+
+``proof.json``, fetched from the portal for a published head::
+
+    {
+      "format": "fire-alarm-proof-v1",
+      "leaf_index": 41,
+      "tree_size": 1024,                      # must equal the size of head.json
+      "inclusion_proof": ["<64 hex>", ...],   # audit path of leaf_index under head.json
+      "consistency_from_size": 42,            # the receipt head's size; null or absent without one
+      "consistency_proof": ["<64 hex>", ...]  # from the receipt head to head.json
+    }
+
+The portal's own code imports the hashing, proof verification and tree-head format from this module, so the
+check you run is the same code the portal runs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import base64
+import binascii
+import hashlib
+import json
+import re
+import sys
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+HASH_SIZE = 32
+EMPTY_ROOT = hashlib.sha256(b"").digest()
+TREE_HEAD_DOMAIN = b"fire-alarm-tree-head-v1"
+RECEIPT_FORMAT = "fire-alarm-receipt-v1"
+PROOF_FORMAT = "fire-alarm-proof-v1"
+
+EXIT_OK = 0
+EXIT_FAILED = 1
+EXIT_BAD_INPUT = 2
+
+# Second precision or up to microseconds, always UTC with a literal Z: one spelling per instant keeps the
+# signed bytes reproducible from the JSON.
+_TIMESTAMP = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,6})?Z", re.ASCII)
+
+
+class FormatError(ValueError):
+    """A head, receipt, proof or key that is not well formed (as opposed to one that fails verification)."""
+
+
+# --- RFC 6962 §2.1 hashing -------------------------------------------------------------------------------
+
+
+# SHA-256 states already fed the one-byte domain prefix: copying one is cheaper than starting a new hash (with
+# OpenSSL 3 a new hash object looks its algorithm up again) and spares concatenating the prefix.
+LEAF_PREFIX_STATE = hashlib.sha256(b"\x00")
+NODE_PREFIX_STATE = hashlib.sha256(b"\x01")
+
+
+def leaf_hash(entry: bytes) -> bytes:
+    """SHA-256(0x00 || entry)."""
+    state = LEAF_PREFIX_STATE.copy()
+    state.update(entry)
+    return state.digest()
+
+
+def node_hash(left: bytes, right: bytes) -> bytes:
+    """SHA-256(0x01 || left || right)."""
+    state = NODE_PREFIX_STATE.copy()
+    state.update(left)
+    state.update(right)
+    return state.digest()
+
+
+def _are_hashes(*values: object) -> bool:
+    return all(isinstance(value, bytes) and len(value) == HASH_SIZE for value in values)
+
+
+# --- RFC 9162 §2.1.3.2 and §2.1.4.2 proof verification ----------------------------------------------------
+
+
+def verify_inclusion(
+    leaf_index: int, tree_size: int, leaf_hash: bytes, proof: Sequence[bytes], root_hash: bytes
+) -> bool:
+    """Whether ``proof`` (an RFC 6962 audit path) shows ``leaf_hash`` at ``leaf_index`` in the tree."""
+    if not 0 <= leaf_index < tree_size or not _are_hashes(leaf_hash, root_hash, *proof):
+        return False
+    index, last, computed = leaf_index, tree_size - 1, leaf_hash
+    for sibling in proof:
+        if last == 0:
+            return False
+        if index & 1 or index == last:
+            computed = node_hash(sibling, computed)
+            # A rightmost node without a sibling is promoted unchanged: skip the levels it climbs alone.
+            while index and not index & 1:
+                index >>= 1
+                last >>= 1
+        else:
+            computed = node_hash(computed, sibling)
+        index >>= 1
+        last >>= 1
+    return last == 0 and computed == root_hash
+
+
+def verify_consistency(
+    first_size: int, second_size: int, proof: Sequence[bytes], first_root: bytes, second_root: bytes
+) -> bool:
+    """Whether ``proof`` (an RFC 6962 consistency proof) shows the first tree is a prefix of the second."""
+    if not 0 <= first_size <= second_size or not _are_hashes(first_root, second_root, *proof):
+        return False
+    if first_size == 0:
+        return not proof and first_root == EMPTY_ROOT
+    if first_size == second_size:
+        return not proof and first_root == second_root
+    if not proof:
+        return False
+    path = list(proof)
+    if first_size & (first_size - 1) == 0:
+        # The old tree is a perfect subtree of the new one, so the proof leaves out its root.
+        path.insert(0, first_root)
+    index, last = first_size - 1, second_size - 1
+    while index & 1:
+        index >>= 1
+        last >>= 1
+    first_computed = second_computed = path[0]
+    for sibling in path[1:]:
+        if last == 0:
+            return False
+        if index & 1 or index == last:
+            first_computed = node_hash(sibling, first_computed)
+            second_computed = node_hash(sibling, second_computed)
+            while index and not index & 1:
+                index >>= 1
+                last >>= 1
+        else:
+            second_computed = node_hash(second_computed, sibling)
+        index >>= 1
+        last >>= 1
+    return last == 0 and first_computed == first_root and second_computed == second_root
+
+
+# --- RFC 8032 Ed25519 verification --------------------------------------------------------------------------
+# Verification only, in extended twisted Edwards coordinates (RFC 8032 §5.1.4, §5.1.7; the structure follows
+# the illustration in §6). It handles public data only, so constant time does not matter here.
+
+_P = 2**255 - 19
+_L = 2**252 + 27742317777372353535851937790883648493
+_D = -121665 * pow(121666, _P - 2, _P) % _P
+_SQRT_M1 = pow(2, (_P - 1) // 4, _P)
+
+_Point = tuple[int, int, int, int]
+
+
+def _point_add(first: _Point, second: _Point) -> _Point:
+    x1, y1, z1, t1 = first
+    x2, y2, z2, t2 = second
+    a = (y1 - x1) * (y2 - x2) % _P
+    b = (y1 + x1) * (y2 + x2) % _P
+    c = 2 * t1 * t2 * _D % _P
+    d = 2 * z1 * z2 % _P
+    e, f, g, h = b - a, d - c, d + c, b + a
+    return e * f % _P, g * h % _P, f * g % _P, e * h % _P
+
+
+def _point_multiply(scalar: int, point: _Point) -> _Point:
+    result: _Point = (0, 1, 1, 0)
+    while scalar:
+        if scalar & 1:
+            result = _point_add(result, point)
+        point = _point_add(point, point)
+        scalar >>= 1
+    return result
+
+
+def _points_equal(first: _Point, second: _Point) -> bool:
+    x1, y1, z1, _ = first
+    x2, y2, z2, _ = second
+    return (x1 * z2 - x2 * z1) % _P == 0 and (y1 * z2 - y2 * z1) % _P == 0
+
+
+def _recover_x(y: int, sign: int) -> int | None:
+    if y >= _P:
+        return None
+    x_squared = (y * y - 1) * pow(_D * y * y + 1, _P - 2, _P) % _P
+    if x_squared == 0:
+        return None if sign else 0
+    x = pow(x_squared, (_P + 3) // 8, _P)
+    if (x * x - x_squared) % _P:
+        x = x * _SQRT_M1 % _P
+    if (x * x - x_squared) % _P:
+        return None
+    return _P - x if x & 1 != sign else x
+
+
+def _decode_point(encoded: bytes) -> _Point | None:
+    value = int.from_bytes(encoded, "little")
+    y = value & ((1 << 255) - 1)
+    x = _recover_x(y, value >> 255)
+    return None if x is None else (x, y, 1, x * y % _P)
+
+
+def _base_point() -> _Point:
+    y = 4 * pow(5, _P - 2, _P) % _P
+    x = _recover_x(y, 0)
+    if x is None:
+        raise ArithmeticError("the Ed25519 base point does not decode")
+    return x, y, 1, x * y % _P
+
+
+_BASE = _base_point()
+
+
+def ed25519_verify(public_key: bytes, message: bytes, signature: bytes) -> bool:
+    """Whether ``signature`` is a valid Ed25519 signature of ``message`` under the 32-byte ``public_key``."""
+    if len(public_key) != 32 or len(signature) != 64:
+        return False
+    a = _decode_point(public_key)
+    r = _decode_point(signature[:32])
+    s = int.from_bytes(signature[32:], "little")
+    if a is None or r is None or s >= _L:
+        return False
+    k = int.from_bytes(hashlib.sha512(signature[:32] + public_key + message).digest(), "little") % _L
+    return _points_equal(_point_multiply(s, _BASE), _point_add(r, _point_multiply(k, a)))
+
+
+# --- Tree heads and keys ----------------------------------------------------------------------------------
+
+
+def tree_head_message(size: int, root_hash: bytes, timestamp: str) -> bytes:
+    """The bytes a tree head's signature covers (see the module docstring)."""
+    # Checked here too, not only in TreeHead, so that no caller can sign bytes that read two ways.
+    _as_count(size, "size")
+    if not _are_hashes(root_hash):
+        raise FormatError("root_hash must be 32 bytes")
+    check_timestamp(timestamp)
+    return TREE_HEAD_DOMAIN + f"\n{size}\n{root_hash.hex()}\n{timestamp}\n".encode("ascii")
+
+
+def check_timestamp(timestamp: str) -> None:
+    """Raise :class:`FormatError` unless ``timestamp`` is ISO-8601 UTC spelt as tree heads require."""
+    if not isinstance(timestamp, str) or not _TIMESTAMP.fullmatch(timestamp):
+        raise FormatError(f"timestamp {timestamp!r} is not ISO-8601 UTC like 2025-03-14T09:26:53Z")
+    try:
+        datetime.fromisoformat(timestamp)
+    except ValueError as error:
+        raise FormatError(f"timestamp {timestamp!r} is not a real date and time") from error
+
+
+@dataclass(frozen=True)
+class TreeHead:
+    """A signed statement that the record held ``size`` entries with Merkle root ``root_hash`` at a time."""
+
+    size: int
+    root_hash: bytes
+    timestamp: str
+    signature: bytes
+
+    def __post_init__(self) -> None:
+        tree_head_message(self.size, self.root_hash, self.timestamp)  # validates the three fields
+        if not isinstance(self.signature, bytes) or len(self.signature) != 64:
+            raise FormatError("signature must be 64 bytes")
+
+    def signed_message(self) -> bytes:
+        return tree_head_message(self.size, self.root_hash, self.timestamp)
+
+    def signature_is_valid(self, public_key: bytes) -> bool:
+        """Pure-Python check; the portal uses :mod:`cryptography` for speed (same message, same result)."""
+        return ed25519_verify(public_key, self.signed_message(), self.signature)
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "size": self.size,
+            "root_hash": self.root_hash.hex(),
+            "timestamp": self.timestamp,
+            "signature": self.signature.hex(),
+        }
+
+    @classmethod
+    def from_json(cls, data: object) -> TreeHead:
+        fields = _object(data, "tree head")
+        return cls(
+            size=_count(fields, "size"),
+            root_hash=_hex(fields, "root_hash", HASH_SIZE),
+            timestamp=_text(fields, "timestamp"),
+            signature=_hex(fields, "signature", 64),
+        )
+
+
+_ED25519_SPKI_PREFIX = bytes.fromhex("302a300506032b6570032100")
+
+
+def parse_public_key(text: str) -> bytes:
+    """The raw 32-byte Ed25519 key from 64 hex digits, base64, or a PEM ``PUBLIC KEY`` block."""
+    text = text.strip()
+    if text.startswith("-----BEGIN PUBLIC KEY-----"):
+        body = "".join(line for line in text.splitlines() if not line.startswith("-----"))
+        der = _base64(body, "PEM public key")
+        if len(der) != 44 or not der.startswith(_ED25519_SPKI_PREFIX):
+            raise FormatError("the PEM block is not an Ed25519 public key")
+        return der[len(_ED25519_SPKI_PREFIX) :]
+    if re.fullmatch(r"[0-9a-fA-F]{64}", text):
+        return bytes.fromhex(text)
+    raw = _base64(text, "public key")
+    if len(raw) != 32:
+        raise FormatError("a public key is 32 bytes: 64 hex digits or 44 base64 characters")
+    return raw
+
+
+# --- Receipts and proofs ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Receipt:
+    """What a complainant keeps: their entry, its position, and optionally the head and proof at filing."""
+
+    leaf_index: int
+    entry: str | None = None
+    leaf_hash: bytes | None = None
+    tree_head: TreeHead | None = None
+    inclusion_proof: tuple[bytes, ...] | None = None
+
+    def __post_init__(self) -> None:
+        _as_count(self.leaf_index, "leaf_index")
+        if self.entry is None and self.leaf_hash is None:
+            raise FormatError("a receipt needs the entry or its leaf_hash")
+        if self.leaf_hash is not None and not _are_hashes(self.leaf_hash):
+            raise FormatError("leaf_hash must be 32 bytes")
+        if self.inclusion_proof is not None and self.tree_head is None:
+            raise FormatError("an inclusion_proof in a receipt needs the tree_head it leads to")
+
+    def entry_leaf_hash(self) -> bytes:
+        """The leaf hash to look for: computed from the entry when the receipt carries it."""
+        if self.entry is not None:
+            return leaf_hash(self.entry.encode("utf-8"))
+        if self.leaf_hash is None:
+            raise FormatError("a receipt needs the entry or its leaf_hash")
+        return self.leaf_hash
+
+    def to_json(self) -> dict[str, object]:
+        data: dict[str, object] = {"format": RECEIPT_FORMAT, "leaf_index": self.leaf_index}
+        if self.entry is not None:
+            data["entry"] = self.entry
+        if self.leaf_hash is not None:
+            data["leaf_hash"] = self.leaf_hash.hex()
+        if self.tree_head is not None:
+            data["tree_head"] = self.tree_head.to_json()
+        if self.inclusion_proof is not None:
+            data["inclusion_proof"] = [element.hex() for element in self.inclusion_proof]
+        return data
+
+    @classmethod
+    def from_json(cls, data: object) -> Receipt:
+        fields = _object(data, "receipt")
+        _check_format(fields, RECEIPT_FORMAT)
+        return cls(
+            leaf_index=_count(fields, "leaf_index"),
+            entry=_text(fields, "entry") if fields.get("entry") is not None else None,
+            leaf_hash=_hex(fields, "leaf_hash", HASH_SIZE) if fields.get("leaf_hash") is not None else None,
+            tree_head=None if fields.get("tree_head") is None else TreeHead.from_json(fields["tree_head"]),
+            inclusion_proof=(
+                _hashes(fields, "inclusion_proof") if fields.get("inclusion_proof") is not None else None
+            ),
+        )
+
+
+@dataclass(frozen=True)
+class LogProof:
+    """Proofs relating a receipt to a published head: inclusion under it, consistency from the receipt's."""
+
+    leaf_index: int
+    tree_size: int
+    inclusion_proof: tuple[bytes, ...]
+    consistency_from_size: int | None = None
+    consistency_proof: tuple[bytes, ...] = ()
+
+    def __post_init__(self) -> None:
+        _as_count(self.leaf_index, "leaf_index")
+        _as_count(self.tree_size, "tree_size")
+        if self.consistency_from_size is not None:
+            _as_count(self.consistency_from_size, "consistency_from_size")
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "format": PROOF_FORMAT,
+            "leaf_index": self.leaf_index,
+            "tree_size": self.tree_size,
+            "inclusion_proof": [element.hex() for element in self.inclusion_proof],
+            "consistency_from_size": self.consistency_from_size,
+            "consistency_proof": [element.hex() for element in self.consistency_proof],
+        }
+
+    @classmethod
+    def from_json(cls, data: object) -> LogProof:
+        fields = _object(data, "proof")
+        _check_format(fields, PROOF_FORMAT)
+        from_size = fields.get("consistency_from_size")
+        return cls(
+            leaf_index=_count(fields, "leaf_index"),
+            tree_size=_count(fields, "tree_size"),
+            inclusion_proof=_hashes(fields, "inclusion_proof"),
+            consistency_from_size=None if from_size is None else _count(fields, "consistency_from_size"),
+            consistency_proof=_hashes(fields, "consistency_proof") if "consistency_proof" in fields else (),
+        )
+
+
+@dataclass(frozen=True)
+class Check:
+    name: str
+    ok: bool
+    detail: str
+
+
+@dataclass(frozen=True)
+class ReceiptVerification:
+    """The checks run, in order; verification stops at the first that fails."""
+
+    checks: tuple[Check, ...]
+    against_published_head: bool
+
+    @property
+    def ok(self) -> bool:
+        return bool(self.checks) and all(check.ok for check in self.checks)
+
+    @property
+    def reason(self) -> str | None:
+        return next((check.detail for check in self.checks if not check.ok), None)
+
+
+def verify_receipt(
+    receipt: Receipt, public_key: bytes, head: TreeHead | None = None, proof: LogProof | None = None
+) -> ReceiptVerification:
+    """Check ``receipt`` on its own, and against a published ``head`` with its ``proof`` when both given."""
+    checks: list[Check] = []
+    published = head is not None and proof is not None
+
+    def passed(name: str, ok: bool, success: str, failure: str) -> bool:
+        checks.append(Check(name, ok, success if ok else failure))
+        return ok
+
+    def result() -> ReceiptVerification:
+        return ReceiptVerification(tuple(checks), against_published_head=published)
+
+    index = receipt.leaf_index
+    entry_hash = receipt.entry_leaf_hash()
+    if (
+        receipt.entry is not None
+        and receipt.leaf_hash is not None
+        and not passed(
+            "entry",
+            receipt.leaf_hash == entry_hash,
+            f"the entry text hashes to the receipt's leaf hash {entry_hash.hex()}",
+            "the entry text does not hash to the receipt's leaf hash: one of them was altered",
+        )
+    ):
+        return result()
+
+    own_head = receipt.tree_head
+    if own_head is not None:
+        if not (
+            passed(
+                "receipt head signature",
+                own_head.signature_is_valid(public_key),
+                f"the receipt's head ({own_head.size} entries, {own_head.timestamp}) is signed by the key",
+                f"the receipt's head ({own_head.size} entries) is not signed by the key",
+            )
+            and passed(
+                "receipt head covers entry",
+                index < own_head.size,
+                f"the receipt's head covers entry #{index}",
+                f"the receipt's head holds {own_head.size} entries, so it cannot contain entry #{index}",
+            )
+        ):
+            return result()
+        if receipt.inclusion_proof is not None and not passed(
+            "receipt inclusion",
+            verify_inclusion(index, own_head.size, entry_hash, receipt.inclusion_proof, own_head.root_hash),
+            f"entry #{index} is in the record of {own_head.size} entries signed in the receipt",
+            f"the receipt's inclusion proof does not lead from entry #{index} to its head's root",
+        ):
+            return result()
+
+    if head is None or proof is None:
+        if receipt.inclusion_proof is None:
+            passed("inclusion", False, "", "the receipt carries no inclusion proof: pass --head and --proof")
+        return result()
+
+    if not (
+        passed(
+            "published head signature",
+            head.signature_is_valid(public_key),
+            f"the published head ({head.size} entries, {head.timestamp}) is signed by the key",
+            f"the published head ({head.size} entries, {head.timestamp}) is not signed by the key",
+        )
+        and passed(
+            "proof matches head",
+            proof.tree_size == head.size and proof.leaf_index == index,
+            "the proof file is for this entry and this head",
+            f"the proof file is for entry #{proof.leaf_index} in {proof.tree_size} entries, "
+            f"not entry #{index} in the published head's {head.size}",
+        )
+        and passed(
+            "inclusion",
+            verify_inclusion(index, head.size, entry_hash, proof.inclusion_proof, head.root_hash),
+            f"entry #{index} is in the published record of {head.size} entries",
+            f"the inclusion proof does not lead from entry #{index} to the published head's root: "
+            "the entry is not in the published record at that position",
+        )
+    ):
+        return result()
+
+    if own_head is not None and (
+        passed(
+            "published head is newer",
+            own_head.size <= head.size,
+            f"the published head ({head.size} entries) is at least as large as the receipt's head",
+            f"the published head ({head.size} entries) is older than the receipt's head ({own_head.size} "
+            "entries): fetch the current head",
+        )
+        and passed(
+            "consistency proof present",
+            proof.consistency_from_size == own_head.size,
+            f"the proof file relates the receipt's head ({own_head.size} entries) to the published head",
+            f"the proof file has no consistency proof from the receipt's head ({own_head.size} entries)",
+        )
+    ):
+        passed(
+            "consistency",
+            verify_consistency(
+                own_head.size, head.size, proof.consistency_proof, own_head.root_hash, head.root_hash
+            ),
+            f"the published record extends the {own_head.size} entries signed in the receipt unchanged",
+            f"the consistency proof fails: the published record does not extend the {own_head.size} entries "
+            "signed in the receipt, so the record was rewritten or the proof is wrong",
+        )
+    return result()
+
+
+# --- JSON field helpers -----------------------------------------------------------------------------------
+
+
+def _as_count(value: object, name: str) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise FormatError(f"{name} must be a non-negative integer")
+    return value
+
+
+def _object(data: object, what: str) -> Mapping[str, object]:
+    if not isinstance(data, Mapping):
+        raise FormatError(f"the {what} must be a JSON object")
+    return data
+
+
+def _check_format(fields: Mapping[str, object], expected: str) -> None:
+    if fields.get("format") != expected:
+        raise FormatError(f'"format" must be "{expected}", found {fields.get("format")!r}')
+
+
+def _required(fields: Mapping[str, object], name: str) -> object:
+    if name not in fields:
+        raise FormatError(f'missing "{name}"')
+    return fields[name]
+
+
+def _count(fields: Mapping[str, object], name: str) -> int:
+    return _as_count(_required(fields, name), f'"{name}"')
+
+
+def _text(fields: Mapping[str, object], name: str) -> str:
+    value = _required(fields, name)
+    if not isinstance(value, str):
+        raise FormatError(f'"{name}" must be a string')
+    return value
+
+
+def _decode_hex(value: object, what: str, size: int) -> bytes:
+    if not isinstance(value, str) or not re.fullmatch(f"[0-9a-fA-F]{{{2 * size}}}", value):
+        raise FormatError(f"{what} must be {2 * size} hex digits")
+    return bytes.fromhex(value)
+
+
+def _hex(fields: Mapping[str, object], name: str, size: int) -> bytes:
+    return _decode_hex(_required(fields, name), f'"{name}"', size)
+
+
+def _hashes(fields: Mapping[str, object], name: str) -> tuple[bytes, ...]:
+    value = _required(fields, name)
+    if not isinstance(value, list):
+        raise FormatError(f'"{name}" must be a list of hashes')
+    return tuple(_decode_hex(element, f'each element of "{name}"', HASH_SIZE) for element in value)
+
+
+def _base64(text: str, what: str) -> bytes:
+    try:
+        return base64.b64decode(text, validate=True)
+    except binascii.Error as error:
+        raise FormatError(f"{what} is neither 64 hex digits nor valid base64") from error
+
+
+# --- Command line -----------------------------------------------------------------------------------------
+
+
+def _read_json(path: Path) -> object:
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except OSError as error:
+        raise FormatError(f"cannot read {path}: {error.strerror or error}") from error
+    except ValueError as error:  # JSONDecodeError and UnicodeDecodeError
+        raise FormatError(f"{path} is not valid JSON: {error}") from error
+
+
+def _read_public_key(value: str) -> bytes:
+    path = Path(value)
+    if path.is_file():
+        try:
+            value = path.read_text(encoding="ascii")
+        except (OSError, UnicodeDecodeError) as error:
+            raise FormatError(f"cannot read the public key file {path}: {error}") from error
+    return parse_public_key(value)
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        description="Check a Fire Alarm receipt against the signed public record (standard library only)."
+    )
+    parser.add_argument("--receipt", required=True, type=Path, help="receipt.json from filing")
+    parser.add_argument("--proof", type=Path, help="proof.json fetched for the published head")
+    parser.add_argument("--head", type=Path, help="head.json: the published signed tree head")
+    parser.add_argument(
+        "--public-key", required=True, help="the record's Ed25519 key: hex, base64, or a file (PEM too)"
+    )
+    parser.add_argument("--json", action="store_true", help="print a JSON report instead of text")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = _parser()
+    arguments = parser.parse_args(argv)
+    if (arguments.head is None) != (arguments.proof is None):
+        parser.error("--head and --proof go together")
+    try:
+        public_key = _read_public_key(arguments.public_key)
+        receipt = Receipt.from_json(_read_json(arguments.receipt))
+        head = None if arguments.head is None else TreeHead.from_json(_read_json(arguments.head))
+        proof = None if arguments.proof is None else LogProof.from_json(_read_json(arguments.proof))
+    except FormatError as error:
+        if arguments.json:
+            print(json.dumps({"ok": False, "error": str(error)}))
+        else:
+            print(f"ERROR: {error}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+
+    verification = verify_receipt(receipt, public_key, head, proof)
+    if arguments.json:
+        report = {
+            "ok": verification.ok,
+            "leaf_index": receipt.leaf_index,
+            "against_published_head": verification.against_published_head,
+            "reason": verification.reason,
+            "checks": [{"name": c.name, "ok": c.ok, "detail": c.detail} for c in verification.checks],
+        }
+        print(json.dumps(report, indent=2, ensure_ascii=False))
+    else:
+        if verification.ok and verification.against_published_head:
+            print(f"OK: entry #{receipt.leaf_index} is in the published, signed Fire Alarm record.")
+        elif verification.ok:
+            print(
+                f"OK: entry #{receipt.leaf_index} is in the record as signed in the receipt "
+                "(pass --head and --proof to check it against the published record)."
+            )
+        else:
+            print(f"FAILED: {verification.reason}")
+        for check in verification.checks:
+            print(f"  [{'ok' if check.ok else 'FAILED'}] {check.name}: {check.detail}")
+    return EXIT_OK if verification.ok else EXIT_FAILED
+
+
+if __name__ == "__main__":
+    sys.exit(main())
