@@ -17,7 +17,7 @@ from flask import Flask
 from flask_babel import lazy_gettext as _l
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from portal import cli, errors, i18n, jobs, photos, public_view, templating
+from portal import cli, errors, i18n, jobs, ledger, photos, public_view, templating
 from portal.api import api_bp
 from portal.config import settings_from_env
 from portal.extensions import babel, csrf, db, limiter, login_manager, migrate
@@ -100,5 +100,8 @@ def _register_core(app: Flask) -> None:
     jobs.register(app, REQUEUE_JOB, requeue_stale)
     jobs.register_periodic(app, REQUEUE_JOB, interval_seconds=60)
     jobs.register(app, photos.PUBLISH_JOB, photos.publish)
+    jobs.register(app, ledger.SIGN_JOB, ledger.sign_head_job)
+    jobs.register_periodic(app, ledger.SIGN_JOB, interval_seconds=300)
     public_view.register_section("evidence", photos.public_section)
     register_desk(app, "staff.bureau_queue", _l("Bureau desk"), (Role.BUREAU,))
+    templating.add_public_nav(app, "public.ledger_page", _l("Public record"))

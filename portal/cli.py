@@ -14,6 +14,7 @@ from portal import jobs
 from portal.auth import hash_password
 from portal.extensions import db
 from portal.intake.service import requeue_stale
+from portal.ledger_cli import ledger_cli
 from portal.models import Bureau, OversightBody, Role, StaffUser
 from portal.seed import seed_demo
 from portal.unit_of_work import commit
@@ -93,5 +94,5 @@ def sweep_command() -> None:
 
 
 def init_app(app: Flask) -> None:
-    for group in (seed_cli, users_cli, jobs_cli):
+    for group in (seed_cli, users_cli, jobs_cli, ledger_cli):
         app.cli.add_command(group)

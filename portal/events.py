@@ -9,8 +9,9 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from portal import ledger
 from portal.extensions import db
-from portal.models import Complaint, Event
+from portal.models import Complaint, Event, utcnow
 
 Describer = Callable[[Event], str]
 Listener = Callable[[Event], None]
@@ -27,9 +28,18 @@ def record(
     public: bool = True,
     payload: Mapping[str, Any] | None = None,
 ) -> Event:
-    event = Event(kind=kind, complaint=complaint, actor=actor, public=public, payload=dict(payload or {}))
+    # The time is set here, not by the column default, because it is part of the entry hashed into the record.
+    event = Event(
+        kind=kind,
+        complaint=complaint,
+        actor=actor,
+        public=public,
+        payload=dict(payload or {}),
+        created_at=utcnow(),
+    )
     db.session.add(event)
-    db.session.flush()  # assigns the sequence number the record is ordered by
+    ledger.append(event)
+    db.session.flush()
     for listener in _listeners.get(kind, ()):
         listener(event)
     return event

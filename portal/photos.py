@@ -52,12 +52,9 @@ class Upload:
 
 
 def _message(error: EvidenceError, filename: str) -> str:
+    megabytes = f"{current_app.config['EVIDENCE_MAX_BYTES'] / 2**20:g}"
     messages = {
-        EvidenceErrorCode.TOO_LARGE: _(
-            "%(name)s is larger than %(mb)s MB.",
-            name=filename,
-            mb=f"{current_app.config['EVIDENCE_MAX_BYTES'] / 2**20:g}",
-        ),
+        EvidenceErrorCode.TOO_LARGE: _("%(name)s is larger than %(mb)s MB.", name=filename, mb=megabytes),
         EvidenceErrorCode.EMPTY: _("%(name)s is empty.", name=filename),
         EvidenceErrorCode.UNSUPPORTED_TYPE: _("%(name)s is not a JPEG, PNG or WebP photo.", name=filename),
         EvidenceErrorCode.CORRUPT: _("%(name)s is damaged and cannot be read.", name=filename),

@@ -29,4 +29,4 @@ def make_api_blueprint(name: str, import_name: str) -> Blueprint:
 
 api_bp = make_api_blueprint("api", __name__)
 
-from portal.api import bureau, complaints, openapi, tokens  # noqa: E402,F401  - routes register on api_bp
+from portal.api import bureau, complaints, ledger, openapi, tokens  # noqa: E402,F401  - routes register on api_bp

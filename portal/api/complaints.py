@@ -74,6 +74,7 @@ def file_complaint() -> tuple[Response, int, dict[str, str]]:
         "status_url": status_url,
         "track_url": url_for("public.track", code=receipt.tracking_code, _external=True),
         "anonymous": receipt.anonymous,
+        "record": receipt.record,
     }
     return jsonify(body), 201, {"Location": status_url}
 

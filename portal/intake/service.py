@@ -6,13 +6,14 @@ import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from portal import events, jobs
+from portal import events, jobs, ledger
 from portal.codes import new_follow_up_secret, new_tracking_code, normalise_secret, normalise_tracking_code
 from portal.extensions import db
 from portal.models import Complaint, ComplaintStatus, Division, PartyMembership, utcnow
@@ -57,6 +58,7 @@ class Receipt:
     follow_up_secret: str
     status: ComplaintStatus
     anonymous: bool
+    record: dict[str, Any]  # the record receipt: the entry, its index, the signed head and the audit path
 
 
 class UnknownDivision(LookupError):
@@ -106,7 +108,7 @@ def file_complaint(draft: ComplaintDraft, uploads: Sequence[Upload] = ()) -> Rec
     db.session.add(complaint)
     db.session.flush()
     photos = attach(complaint, list(uploads), utcnow()) if uploads else []
-    events.record(
+    received = events.record(
         "received",
         complaint=complaint,
         actor="citizen",
@@ -118,8 +120,17 @@ def file_complaint(draft: ComplaintDraft, uploads: Sequence[Upload] = ()) -> Rec
             "evidence_sha256": [photo.sha256 for photo in photos],
         },
     )
+    head = ledger.sign_head()
+    assert head is not None  # the received event was just appended
     jobs.enqueue(CLASSIFY_JOB, complaint.id)
-    return Receipt(complaint.id, complaint.tracking_code, secret, complaint.status, complaint.anonymous)
+    return Receipt(
+        complaint.id,
+        complaint.tracking_code,
+        secret,
+        complaint.status,
+        complaint.anonymous,
+        ledger.filing_receipt(received, head),
+    )
 
 
 def find_by_code(text: str) -> Complaint | None:

@@ -3,6 +3,7 @@
 from portal.models.complaint import Complaint, ComplaintStatus, Event, PartyMembership, RoutedBy
 from portal.models.evidence import Photo
 from portal.models.jurisdiction import Bureau, Category, Division, DivisionLevel, OversightBody, Track
+from portal.models.ledger import LedgerState, SignedHead
 from portal.models.staff import ApiToken, Role, StaffUser
 from portal.models.types import utcnow
 
@@ -15,11 +16,13 @@ __all__ = [
     "Division",
     "DivisionLevel",
     "Event",
+    "LedgerState",
     "OversightBody",
     "PartyMembership",
     "Photo",
     "Role",
     "RoutedBy",
+    "SignedHead",
     "StaffUser",
     "Track",
     "utcnow",

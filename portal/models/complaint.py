@@ -6,7 +6,7 @@ import enum
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, Float, ForeignKey, Index, String, Text
+from sqlalchemy import JSON, Boolean, Float, ForeignKey, Index, Integer, LargeBinary, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.domain import PartyMembership
@@ -100,5 +100,10 @@ class Event(db.Model):
     public: Mapped[bool] = mapped_column(Boolean, default=True)
     payload: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    # The event's place in the tamper-evident record (portal.ledger): its leaf index, a random nonce that keeps
+    # low-variety entries from being confirmed by guessing, and the leaf hash as appended.
+    seq: Mapped[int | None] = mapped_column(Integer, unique=True)
+    nonce: Mapped[str | None] = mapped_column(String(32))
+    leaf_hash: Mapped[bytes | None] = mapped_column(LargeBinary(32))
 
     complaint: Mapped[Complaint | None] = relationship(back_populates="events")

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from flask import abort, flash, redirect, render_template, request, send_file, session, url_for
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
-from portal import photos, public_view
+from portal import ledger, photos, public_view
 from portal.i18n import current_language
 from portal.intake import service
 from portal.intake.followup import FollowUpForm, NotContestable, WrongSecret, add_follow_up
@@ -15,6 +17,7 @@ from portal.limits import intake_limit, lookup_limit
 from portal.models import Complaint
 from portal.photos import EvidenceRejected, Upload, inspect_files
 from portal.public import public_bp
+from portal.record import verify_receipt
 from portal.unit_of_work import commit
 
 RECEIPT_KEY = "receipt"
@@ -43,6 +46,8 @@ def file_complaint() -> str | Response | tuple[str, int]:
         "tracking_code": receipt.tracking_code,
         "follow_up_secret": receipt.follow_up_secret,
         "anonymous": receipt.anonymous,
+        "leaf_index": receipt.record["leaf_index"],
+        "tree_head": receipt.record["tree_head"],
     }
     return redirect(url_for("public.receipt"), code=303)
 
@@ -120,3 +125,21 @@ def evidence(name: str) -> Response:
     response = send_file(photos.public_path(photo), mimetype=photo.mime, max_age=86400)
     response.headers["X-Content-Type-Options"] = "nosniff"
     return response
+
+
+@public_bp.get("/ledger")
+def ledger_page() -> str:
+    """How the record works, its current head and key, and how to check a receipt without trusting us."""
+    head = ledger.latest_head()
+    return render_template("public/ledger.html", head=head, public_key=ledger.public_key())
+
+
+@public_bp.get("/ledger/verify_receipt.py")
+def verifier_script() -> Response:
+    """The stand-alone verifier (standard library only): the very module the portal itself uses."""
+    return send_file(
+        Path(verify_receipt.__file__),
+        mimetype="text/x-python",
+        as_attachment=True,
+        download_name="verify_receipt.py",
+    )

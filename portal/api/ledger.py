@@ -1,0 +1,194 @@
+"""The public record's API: the current signed head, proofs for a complaint, consistency between heads."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Response, jsonify, request, url_for
+from flask_babel import gettext as _
+
+from portal import ledger
+from portal.api import api_bp
+from portal.api.complaints import complaint_or_404
+from portal.api.openapi import CODE_PARAMETER, add_paths, errors, json_response
+from portal.auth import public
+from portal.errors import ApiError, validation_failed
+from portal.limits import lookup_limit
+from portal.models import Complaint
+from portal.record.verify_receipt import RECEIPT_FORMAT
+from portal.unit_of_work import commit
+
+
+def _damaged() -> ApiError:
+    return ApiError(
+        409,
+        "record_damaged",
+        _("The stored record no longer matches its signed tree heads: entries were removed or altered."),
+    )
+
+
+def _current_head() -> Any:
+    try:
+        head = ledger.current_head()
+    except LookupError as exc:
+        raise ApiError(404, "empty_record", _("Nothing has been recorded yet.")) from exc
+    commit()  # a head signed just now is kept, so everyone is shown the same one
+    return head
+
+
+@api_bp.get("/ledger/head")
+@public
+@lookup_limit
+def head() -> Response:
+    tree_head = _current_head()
+    return jsonify(
+        {
+            "tree_head": tree_head.to_json(),
+            "public_key": ledger.public_key(),
+            "verifier": url_for("public.verifier_script", _external=True),
+        }
+    )
+
+
+def receipt_document(complaint: Complaint) -> dict[str, Any]:
+    """The complaint's filing entry, with the head signed at filing and a proof against the current head."""
+    event = ledger.received_event(complaint)
+    if event is None or event.seq is None:
+        raise ApiError(404, "not_recorded", _("This complaint has no entry in the record."))
+    try:
+        found = ledger.prove(event)
+    except LookupError as exc:
+        raise ApiError(404, "empty_record", _("Nothing has been recorded yet.")) from exc
+    except ledger.RecordDamaged as exc:
+        raise _damaged() from exc
+    commit()  # a head signed just now is kept, so everyone is shown the same one
+    receipt: dict[str, Any] = {
+        "format": RECEIPT_FORMAT,
+        "leaf_index": event.seq,
+        "entry": ledger.entry_bytes(event).decode(),
+    }
+    if found.filing_head is not None and found.filing_path is not None:
+        receipt["tree_head"] = found.filing_head.to_json()
+        receipt["inclusion_proof"] = [h.hex() for h in found.filing_path]
+    return {
+        "receipt": receipt,
+        "proof": found.proof.to_json(),
+        "tree_head": found.head.to_json(),
+        "public_key": ledger.public_key(),
+    }
+
+
+@api_bp.get("/ledger/proof/<code>")
+@public
+@lookup_limit
+def proof(code: str) -> Response:
+    return jsonify(receipt_document(complaint_or_404(code)))
+
+
+@api_bp.get("/ledger/consistency")
+@public
+@lookup_limit
+def consistency() -> Response:
+    raw = request.args.get("from", "")
+    if not raw.isdigit():
+        raise validation_failed({"from": [_("Give the size of an earlier tree head, e.g. ?from=42.")]})
+    try:
+        tree_head, path = ledger.consistency_to_current(int(raw))
+    except ValueError as exc:
+        raise validation_failed(
+            {"from": [_("Give the size of an earlier tree head, e.g. ?from=42.")]}
+        ) from exc
+    except ledger.RecordDamaged as exc:
+        raise _damaged() from exc
+    commit()
+    return jsonify(
+        {"from": int(raw), "tree_head": tree_head.to_json(), "consistency_proof": [h.hex() for h in path]}
+    )
+
+
+HEAD = {
+    "type": "object",
+    "required": ["size", "root_hash", "timestamp", "signature"],
+    "properties": {
+        "size": {"type": "integer"},
+        "root_hash": {"type": "string"},
+        "timestamp": {"type": "string"},
+        "signature": {"type": "string"},
+    },
+}
+
+add_paths(
+    {
+        "/ledger/head": {
+            "get": {
+                "summary": "The record's current signed tree head and public key",
+                "security": [],
+                "responses": {
+                    "200": json_response(
+                        "The head",
+                        {
+                            "type": "object",
+                            "properties": {
+                                "tree_head": HEAD,
+                                "public_key": {"type": "string"},
+                                "verifier": {"type": "string"},
+                            },
+                        },
+                    ),
+                    **errors("404", "429"),
+                },
+            }
+        },
+        "/ledger/proof/{code}": {
+            "get": {
+                "summary": "Proof that a complaint's filing is still in the record (for verify_receipt.py)",
+                "security": [],
+                "parameters": [CODE_PARAMETER],
+                "responses": {
+                    "200": json_response(
+                        "Receipt, proof and current head",
+                        {
+                            "type": "object",
+                            "properties": {
+                                "receipt": {"type": "object"},
+                                "proof": {"type": "object"},
+                                "tree_head": HEAD,
+                                "public_key": {"type": "string"},
+                            },
+                        },
+                    ),
+                    "409": json_response(
+                        "The stored record no longer matches its signed heads", {"type": "object"}
+                    ),
+                    **errors("404", "429"),
+                },
+            }
+        },
+        "/ledger/consistency": {
+            "get": {
+                "summary": "Consistency proof from an earlier head size to the current head",
+                "security": [],
+                "parameters": [
+                    {"name": "from", "in": "query", "required": True, "schema": {"type": "integer"}}
+                ],
+                "responses": {
+                    "200": json_response(
+                        "The proof",
+                        {
+                            "type": "object",
+                            "properties": {
+                                "from": {"type": "integer"},
+                                "tree_head": HEAD,
+                                "consistency_proof": {"type": "array", "items": {"type": "string"}},
+                            },
+                        },
+                    ),
+                    "409": json_response(
+                        "The stored record no longer matches its signed heads", {"type": "object"}
+                    ),
+                    **errors("404", "422", "429"),
+                },
+            }
+        },
+    }
+)
