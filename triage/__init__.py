@@ -1,7 +1,15 @@
-"""Feature package: registered by portal.app.create_app through init_app."""
+"""Triage: the classifier that routes complaints, and the desk where staff handle what it is unsure about.
 
-from flask import Flask
+``triage.engine`` is pure (no Flask); the rest wires it into the app through :func:`init_app`.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from flask import Flask
 
 
 def init_app(app: Flask) -> None:
-    """Wire this package into the app (filled in as the feature is built)."""
+    from triage import models  # noqa: F401 - registers the triage tables

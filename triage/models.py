@@ -1,0 +1,69 @@
+"""What triage stores: the model's assessment of each complaint, and staff decisions as labelled examples."""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import JSON, Boolean, Float, ForeignKey, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from portal.extensions import db
+from portal.models import Complaint, StaffUser
+from portal.models.types import UTCDateTime, str_enum, utcnow
+
+
+class MisconductReview(enum.StrEnum):
+    PENDING = "pending"  # flagged: a human must confirm or dismiss
+    CONFIRMED = "confirmed"
+    DISMISSED = "dismissed"
+
+
+class Assessment(db.Model):
+    """The classifier's view of one complaint, kept so staff see why it was (or was not) routed."""
+
+    __tablename__ = "triage_assessments"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    complaint_id: Mapped[int] = mapped_column(ForeignKey("complaints.id"), unique=True)
+    model_version: Mapped[str | None] = mapped_column(String(64))
+    category_key: Mapped[str | None] = mapped_column(String(40))
+    confidence: Mapped[float | None] = mapped_column(Float)
+    threshold: Mapped[float | None] = mapped_column(Float)
+    # [[category_key, probability], ...] best first, at most three
+    top: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    auto_routed: Mapped[bool] = mapped_column(Boolean, default=False)
+    misconduct_flag: Mapped[bool] = mapped_column(Boolean, default=False)
+    misconduct_track: Mapped[str | None] = mapped_column(String(20))
+    misconduct_score: Mapped[float | None] = mapped_column(Float)
+    misconduct_evidence: Mapped[list[str]] = mapped_column(JSON, default=list)
+    misconduct_review: Mapped[MisconductReview | None] = mapped_column(
+        str_enum(MisconductReview, "misconduct_review"), index=True
+    )
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    complaint: Mapped[Complaint] = relationship()
+
+
+class ExampleSource(enum.StrEnum):
+    CONFIRMATION = "confirmation"  # staff agreed with the model
+    CORRECTION = "correction"  # staff chose another category
+
+
+class LabelledExample(db.Model):
+    """A complaint with the category a human decided: training data for the next model."""
+
+    __tablename__ = "triage_examples"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    complaint_id: Mapped[int | None] = mapped_column(ForeignKey("complaints.id"), index=True)
+    title: Mapped[str] = mapped_column(String(200))
+    body: Mapped[str] = mapped_column(Text)
+    category_key: Mapped[str] = mapped_column(String(40))
+    source: Mapped[ExampleSource] = mapped_column(str_enum(ExampleSource, "example_source"))
+    reason: Mapped[str | None] = mapped_column(Text)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff_users.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    created_by: Mapped[StaffUser | None] = relationship()
