@@ -155,7 +155,11 @@ class ComplaintForm(FlaskForm):
 
     def __init__(self, *args: Any, division_choices: list[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.division.choices = [SelectChoice(code, label) for code, label in division_choices]
+        # A blank first option: the citizen must pick the place, not inherit the province by default.
+        self.division.choices = [
+            SelectChoice("", _l("Choose the district or county")),
+            *(SelectChoice(code, label) for code, label in division_choices),
+        ]
         self._division_codes = {code for code, _label in division_choices}
 
     def validate_division(self, field: Field) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from flask import abort, flash, redirect, render_template, request, send_file, session, url_for
+from flask import abort, flash, make_response, redirect, render_template, request, send_file, session, url_for
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
@@ -58,7 +58,7 @@ def receipt() -> str | Response:
     if shown is None:
         flash(_("The receipt is shown only once. Look your complaint up with its tracking code."))
         return redirect(url_for("public.lookup"))
-    response = Response(render_template("public/receipt.html", receipt=shown))
+    response = make_response(render_template("public/receipt.html", receipt=shown))
     response.headers["Cache-Control"] = "no-store"
     return response
 
