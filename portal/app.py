@@ -23,6 +23,8 @@ from portal.config import settings_from_env
 from portal.extensions import babel, csrf, db, limiter, login_manager, migrate
 from portal.intake.service import CLASSIFY_JOB, REQUEUE_JOB, await_triage, requeue_stale
 from portal.models import Role, StaffUser
+from portal.open311 import open311_bp
+from portal.open311.cli import open311_cli
 from portal.public import public_bp
 from portal.staff import register_desk, staff_bp
 
@@ -92,8 +94,11 @@ def _register_core(app: Flask) -> None:
     app.register_blueprint(staff_bp)
     app.register_blueprint(api_bp)
     csrf.exempt(api_bp)  # token-authenticated JSON; no cookies are honoured there
+    app.register_blueprint(open311_bp)
+    csrf.exempt(open311_bp)  # api_key-authenticated form posts from other servers; no cookies are honoured
     errors.init_app(app)
     cli.init_app(app)
+    app.cli.add_command(open311_cli)
     templating.init_app(app)
     # Until a classifier is installed (the triage package replaces it), every complaint waits for a human.
     jobs.register(app, CLASSIFY_JOB, await_triage)

@@ -15,6 +15,8 @@ from werkzeug.exceptions import HTTPException
 
 from portal.auth import AuthError, Forbidden
 from portal.extensions import db
+from portal.open311.responses import error_response as open311_error_response
+from portal.open311.responses import is_open311_request
 
 log = logging.getLogger(__name__)
 MACHINE_PREFIXES = ("/api/", "/open311/")
@@ -63,6 +65,9 @@ def error_response(
     default_code, default_message = _messages().get(status, ("error", _("The request failed.")))
     code = code or default_code
     message = message or default_message
+    if is_open311_request():  # routing errors, 413, 429 and faults too: the spec's error list, never our JSON
+        response = open311_error_response(status, [message])
+        return response, response.status_code  # the spec's status: 400 stands for 405, 413 and 500
     if wants_json():
         body: dict[str, Any] = {"error": {"status": status, "code": code, "message": message}}
         if fields:

@@ -4,6 +4,7 @@ from portal.models.complaint import Complaint, ComplaintStatus, Event, PartyMemb
 from portal.models.evidence import Photo
 from portal.models.jurisdiction import Bureau, Category, Division, DivisionLevel, OversightBody, Track
 from portal.models.ledger import LedgerState, SignedHead
+from portal.models.open311 import Open311Key
 from portal.models.staff import ApiToken, Role, StaffUser
 from portal.models.types import utcnow
 
@@ -17,6 +18,7 @@ __all__ = [
     "DivisionLevel",
     "Event",
     "LedgerState",
+    "Open311Key",
     "OversightBody",
     "PartyMembership",
     "Photo",

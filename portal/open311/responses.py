@@ -1,0 +1,35 @@
+"""Open311 answers as HTTP responses: the format comes from the URL suffix, never from Accept headers."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from flask import Response, request
+
+from portal.open311.serialize import Document, to_json, to_xml
+
+PREFIX = "/open311/"
+CONTENT_TYPES = {"xml": "text/xml; charset=utf-8", "json": "application/json; charset=utf-8"}
+# The statuses the spec's error list uses; everything else, server faults included, is a "general service
+# error" 400 (spec, Errors). 429 is ours: the spec predates rate limits.
+ERROR_STATUSES = frozenset({400, 403, 404, 429})
+
+
+def document_response(root: str, document: Document, fmt: str, status: int = 200) -> Response:
+    body = to_json(document) if fmt == "json" else to_xml(root, document)
+    return Response(body, status=status, content_type=CONTENT_TYPES[fmt])
+
+
+def requested_format() -> str:
+    """``json`` for a ``.json`` URL; XML, the spec's required format, for everything else."""
+    return "json" if request.path.endswith(".json") else "xml"
+
+
+def error_response(status: int, descriptions: Sequence[str]) -> Response:
+    spec_status = status if status in ERROR_STATUSES else 400
+    errors = [{"code": spec_status, "description": text} for text in descriptions]
+    return document_response("errors", errors, requested_format(), spec_status)
+
+
+def is_open311_request() -> bool:
+    return request.path.startswith(PREFIX)
