@@ -116,28 +116,24 @@ def open_case(
     return case
 
 
-def can_view(staff: StaffUser, case: Case) -> bool:
+def _who_and_what(staff: StaffUser, case: Case) -> dict[str, str | None]:
+    """The codes the visibility rules compare: the viewer's own units and the units the case is about."""
     complaint = case.complaint
-    return rules.can_view_case(
-        staff.role,
-        viewer_body_code=staff.oversight_body.code if staff.oversight_body else None,
-        viewer_bureau_code=staff.bureau.code if staff.bureau else None,
-        case_body_code=case.body.code,
-        accused_unit_code=case.accused_unit_code,
-        complained_bureau_code=complaint.bureau.code if complaint.bureau else None,
-    )
+    return {
+        "viewer_body_code": staff.oversight_body.code if staff.oversight_body else None,
+        "viewer_bureau_code": staff.bureau.code if staff.bureau else None,
+        "case_body_code": case.body.code,
+        "accused_unit_code": case.accused_unit_code,
+        "complained_bureau_code": complaint.bureau.code if complaint.bureau else None,
+    }
+
+
+def can_view(staff: StaffUser, case: Case) -> bool:
+    return rules.can_view_case(staff.role, **_who_and_what(staff, case))
 
 
 def can_act(staff: StaffUser, case: Case) -> bool:
-    complaint = case.complaint
-    return rules.can_act_on_case(
-        staff.role,
-        viewer_body_code=staff.oversight_body.code if staff.oversight_body else None,
-        viewer_bureau_code=staff.bureau.code if staff.bureau else None,
-        case_body_code=case.body.code,
-        accused_unit_code=case.accused_unit_code,
-        complained_bureau_code=complaint.bureau.code if complaint.bureau else None,
-    )
+    return rules.can_act_on_case(staff.role, **_who_and_what(staff, case))
 
 
 def record_action(

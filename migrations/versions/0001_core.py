@@ -30,7 +30,7 @@ def upgrade():
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('code', sa.String(length=32), nullable=False),
     sa.Column('name_zh', sa.String(length=100), nullable=False),
-    sa.Column('name_en', sa.String(length=100), nullable=False),
+    sa.Column('name_en', sa.String(length=160), nullable=False),
     sa.Column('level', sa.Enum('province', 'city', 'county', name='division_level', native_enum=False, create_constraint=True, length=32), nullable=False),
     sa.Column('parent_id', sa.Integer(), nullable=True),
     sa.Column('latitude', sa.Float(), nullable=True),

@@ -18,13 +18,21 @@ class DivisionLevel(enum.StrEnum):
     COUNTY = "county"
 
 
-class Division(db.Model):
+class BilingualName:
+    """A Chinese and an English name, and the one to show in a locale."""
+
+    name_zh: Mapped[str] = mapped_column(String(100))
+    name_en: Mapped[str] = mapped_column(String(160))
+
+    def name(self, locale: str) -> str:
+        return self.name_en if locale.startswith("en") else self.name_zh
+
+
+class Division(BilingualName, db.Model):
     __tablename__ = "divisions"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     code: Mapped[str] = mapped_column(String(32), unique=True)
-    name_zh: Mapped[str] = mapped_column(String(100))
-    name_en: Mapped[str] = mapped_column(String(100))
     level: Mapped[DivisionLevel] = mapped_column(str_enum(DivisionLevel, "division_level"))
     parent_id: Mapped[int | None] = mapped_column(ForeignKey("divisions.id"), index=True)
     # A representative point, used to check where evidence photos were taken.
@@ -35,9 +43,6 @@ class Division(db.Model):
     parent: Mapped[Division | None] = relationship(remote_side=[id], back_populates="children")
     children: Mapped[list[Division]] = relationship(back_populates="parent")
     bureaus: Mapped[list[Bureau]] = relationship(back_populates="division")
-
-    def name(self, locale: str) -> str:
-        return self.name_en if locale.startswith("en") else self.name_zh
 
 
 class Category(db.Model):
@@ -52,7 +57,7 @@ class Category(db.Model):
         return self.label_en if locale.startswith("en") else self.label_zh
 
 
-class Bureau(db.Model):
+class Bureau(BilingualName, db.Model):
     """A functional department of one division, handling one category. Code ``DIVISION:category_key``."""
 
     __tablename__ = "bureaus"
@@ -60,19 +65,14 @@ class Bureau(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     code: Mapped[str] = mapped_column(String(80), unique=True)
-    name_zh: Mapped[str] = mapped_column(String(100))
-    name_en: Mapped[str] = mapped_column(String(160))
     division_id: Mapped[int] = mapped_column(ForeignKey("divisions.id"))
     category_id: Mapped[int] = mapped_column(ForeignKey("categories.id"), index=True)
 
     division: Mapped[Division] = relationship(back_populates="bureaus")
     category: Mapped[Category] = relationship()
 
-    def name(self, locale: str) -> str:
-        return self.name_en if locale.startswith("en") else self.name_zh
 
-
-class OversightBody(db.Model):
+class OversightBody(BilingualName, db.Model):
     """A division's 纪委 (``DIVISION:discipline``) or 监察局 (``DIVISION:supervision``)."""
 
     __tablename__ = "oversight_bodies"
@@ -80,12 +80,7 @@ class OversightBody(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     code: Mapped[str] = mapped_column(String(80), unique=True)
-    name_zh: Mapped[str] = mapped_column(String(100))
-    name_en: Mapped[str] = mapped_column(String(160))
     division_id: Mapped[int] = mapped_column(ForeignKey("divisions.id"))
     track: Mapped[Track] = mapped_column(str_enum(Track, "track"))
 
     division: Mapped[Division] = relationship()
-
-    def name(self, locale: str) -> str:
-        return self.name_en if locale.startswith("en") else self.name_zh
