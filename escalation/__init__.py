@@ -21,8 +21,10 @@ def init_app(app: Flask) -> None:
     from escalation.api import escalation_api
     from escalation.cases import sweep
     from escalation.cli import escalation_cli
+    from escalation.demo import seed_complaints_command
     from escalation.views import desk, public_pages
     from portal import jobs, public_view, templating
+    from portal.cli import seed_cli
     from portal.domain import Role
     from portal.staff import register_desk
 
@@ -30,6 +32,7 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(desk)
     app.register_blueprint(escalation_api)
     app.cli.add_command(escalation_cli)
+    seed_cli.add_command(seed_complaints_command)
     jobs.register(app, SWEEP_JOB, sweep)
     jobs.register_periodic(app, SWEEP_JOB, SWEEP_INTERVAL_SECONDS)
     public_view.register_section("escalations", listeners.public_cases)

@@ -7,7 +7,6 @@ evidence checks) can be imported by the triage engine and by stand-alone tools w
 from __future__ import annotations
 
 import importlib
-import logging
 import os
 from collections.abc import Mapping
 from pathlib import Path
@@ -86,7 +85,6 @@ def _init_extensions(app: Flask) -> None:
 
     jobs.init_app(app)
     i18n.init_app(app)
-    logging.getLogger("jieba").setLevel(logging.WARNING)
 
 
 def _register_core(app: Flask) -> None:

@@ -39,5 +39,7 @@ def test_chinese_catalogue_covers_every_extracted_string() -> None:
         }
     missing = sorted(extracted_ids() - set(catalogue))
     assert not missing, f"run `make messages` and translate: {missing}"
-    untranslated = sorted(mid for mid, message in catalogue.items() if not any(_forms(message.string)) or message.fuzzy)
+    untranslated = sorted(
+        mid for mid, message in catalogue.items() if not any(_forms(message.string)) or message.fuzzy
+    )
     assert not untranslated, f"untranslated or fuzzy in {PO.name}: {untranslated}"

@@ -1,0 +1,231 @@
+"""The triage API: the queue, routing decisions and misconduct reviews (triage officers)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Response, jsonify
+from flask_babel import gettext as _
+
+from portal.api import make_api_blueprint
+from portal.api.common import json_object
+from portal.api.complaints import complaint_or_404
+from portal.api.openapi import CODE_PARAMETER, add_paths, errors, json_request, json_response, ref
+from portal.auth import require_staff, requires_role
+from portal.domain import Role, Track
+from portal.errors import ApiError, validation_failed
+from portal.extensions import db
+from portal.i18n import current_language
+from portal.intake.payload import PayloadError, flat_formdata, form_errors
+from portal.public_view import public_complaint
+from portal.unit_of_work import commit
+from triage import service
+from triage.forms import MisconductReviewForm, RoutingForm
+from triage.models import Assessment
+
+triage_api = make_api_blueprint("triage_api", __name__)
+
+
+def assessment_json(assessment: Assessment | None) -> dict[str, Any] | None:
+    if assessment is None:
+        return None
+    return {
+        "model_version": assessment.model_version,
+        "category": assessment.category_key,
+        "confidence": assessment.confidence,
+        "threshold": assessment.threshold,
+        "top": [{"category": key, "probability": probability} for key, probability in assessment.top],
+        "auto_routed": assessment.auto_routed,
+        "misconduct": {
+            "flag": assessment.misconduct_flag,
+            "track": assessment.misconduct_track,
+            "score": assessment.misconduct_score,
+            "evidence": assessment.misconduct_evidence,
+            "review": assessment.misconduct_review.value if assessment.misconduct_review else None,
+        },
+    }
+
+
+@triage_api.get("/triage/queue")
+@requires_role(Role.TRIAGE)
+def triage_queue() -> Response:
+    language = current_language()
+    return jsonify(
+        {
+            "queue": [
+                {
+                    "complaint": public_complaint(item.complaint, language),
+                    "needs_routing": item.needs_routing,
+                    "needs_misconduct_review": item.needs_misconduct_review,
+                    "assessment": assessment_json(item.assessment),
+                }
+                for item in service.queue()
+            ]
+        }
+    )
+
+
+def _refused(error: Exception) -> ApiError:
+    db.session.rollback()
+    if isinstance(error, service.ReasonRequired):
+        return validation_failed(
+            {"reason": [_("Give a reason: you are departing from the model's suggestion or re-routing.")]}
+        )
+    return validation_failed({"division": [_("Unknown division or unit code.")]})
+
+
+@triage_api.post("/complaints/<code>/routing")
+@requires_role(Role.TRIAGE)
+def set_routing(code: str) -> tuple[Response, int]:
+    complaint = complaint_or_404(code)
+    try:
+        formdata = flat_formdata(json_object(), ("category", "division", "reason"))
+    except PayloadError as exc:
+        raise validation_failed(exc.errors) from exc
+    form = RoutingForm(formdata=formdata, meta={"csrf": False}, locale=current_language())
+    if not form.validate():
+        raise validation_failed(form_errors(form))
+    try:
+        service.decide_routing(
+            complaint,
+            category_key=form.category.data,
+            staff=require_staff(),
+            division_code=form.division.data or None,
+            reason=form.reason.data or None,
+        )
+    except service.TriageError as exc:
+        raise _refused(exc) from exc
+    commit()
+    return jsonify(public_complaint(complaint, current_language())), 201
+
+
+@triage_api.post("/complaints/<code>/misconduct-review")
+@requires_role(Role.TRIAGE)
+def misconduct_review(code: str) -> tuple[Response, int]:
+    complaint = complaint_or_404(code)
+    try:
+        formdata = flat_formdata(
+            json_object(), ("decision", "track", "division", "accused_unit_code", "reason")
+        )
+    except PayloadError as exc:
+        raise validation_failed(exc.errors) from exc
+    form = MisconductReviewForm(formdata=formdata, meta={"csrf": False})
+    if not form.validate():
+        raise validation_failed(form_errors(form))
+    try:
+        service.review_misconduct(
+            complaint,
+            confirm=form.decision.data == "confirm",
+            staff=require_staff(),
+            reason=form.reason.data,
+            track=Track(form.track.data) if form.track.data else None,
+            division_code=form.division.data or None,
+            accused_unit_code=form.accused_unit_code.data or None,
+        )
+    except ValueError as exc:  # TriageError, or the oversight rules refusing the target
+        raise _refused(exc) from exc
+    commit()
+    return jsonify(public_complaint(complaint, current_language())), 201
+
+
+ASSESSMENT = {
+    "type": ["object", "null"],
+    "properties": {
+        "model_version": {"type": ["string", "null"]},
+        "category": {"type": ["string", "null"]},
+        "confidence": {"type": ["number", "null"]},
+        "threshold": {"type": ["number", "null"]},
+        "top": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "properties": {"category": {"type": "string"}, "probability": {"type": "number"}},
+            },
+        },
+        "auto_routed": {"type": "boolean"},
+        "misconduct": {"type": "object"},
+    },
+}
+
+add_paths(
+    {
+        "/triage/queue": {
+            "get": {
+                "summary": "Complaints waiting for a human: unrouted, or flagged misconduct to confirm",
+                "responses": {
+                    "200": json_response(
+                        "The queue, urgent first, then oldest first",
+                        {
+                            "type": "object",
+                            "properties": {
+                                "queue": {
+                                    "type": "array",
+                                    "items": {
+                                        "type": "object",
+                                        "properties": {
+                                            "complaint": ref("PublicComplaint"),
+                                            "needs_routing": {"type": "boolean"},
+                                            "needs_misconduct_review": {"type": "boolean"},
+                                            "assessment": ASSESSMENT,
+                                        },
+                                    },
+                                }
+                            },
+                        },
+                    ),
+                    **errors("401", "403"),
+                },
+            }
+        },
+        "/complaints/{code}/routing": {
+            "post": {
+                "summary": "Confirm or correct the category (and bureau); kept as a training example",
+                "parameters": [CODE_PARAMETER],
+                "requestBody": json_request(
+                    {
+                        "type": "object",
+                        "required": ["category"],
+                        "properties": {
+                            "category": {"type": "string", "description": "Category key, e.g. environment"},
+                            "division": {
+                                "type": "string",
+                                "description": "Route to this division's bureau instead",
+                            },
+                            "reason": {
+                                "type": "string",
+                                "description": "Required when correcting the model or re-routing",
+                            },
+                        },
+                    }
+                ),
+                "responses": {
+                    "201": json_response("The complaint", ref("PublicComplaint")),
+                    **errors("401", "403", "404", "422"),
+                },
+            }
+        },
+        "/complaints/{code}/misconduct-review": {
+            "post": {
+                "summary": "Confirm (opens an oversight case) or dismiss a misconduct flag",
+                "parameters": [CODE_PARAMETER],
+                "requestBody": json_request(
+                    {
+                        "type": "object",
+                        "required": ["decision", "reason"],
+                        "properties": {
+                            "decision": {"enum": ["confirm", "dismiss"]},
+                            "track": {"enum": [t.value for t in Track]},
+                            "division": {"type": "string"},
+                            "accused_unit_code": {"type": "string"},
+                            "reason": {"type": "string"},
+                        },
+                    }
+                ),
+                "responses": {
+                    "201": json_response("The complaint", ref("PublicComplaint")),
+                    **errors("401", "403", "404", "422"),
+                },
+            }
+        },
+    }
+)

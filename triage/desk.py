@@ -1,0 +1,127 @@
+"""The triage desk: the queue of complaints waiting for a human, and the decision page."""
+
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from werkzeug.wrappers import Response
+
+from portal import jobs
+from portal.auth import requires_role
+from portal.categories import category_info
+from portal.domain import Role, Track
+from portal.extensions import db
+from portal.i18n import current_language
+from portal.intake import service as intake
+from portal.models import Complaint
+from portal.staff import make_staff_blueprint
+from portal.unit_of_work import commit
+from triage import RETRAIN_JOB, service
+from triage.forms import MisconductReviewForm, RoutingForm
+
+desk = make_staff_blueprint("triage_desk", __name__, url_prefix="/staff/triage")
+
+
+@desk.get("/")
+@requires_role(Role.TRIAGE)
+def queue() -> str:
+    return render_template("triage/queue.html", items=service.queue(), category_info=category_info)
+
+
+def _complaint_or_404(code: str) -> Complaint:
+    complaint = intake.find_by_code(code)
+    if complaint is None:
+        abort(404)
+    return complaint
+
+
+@desk.get("/<code>")
+@requires_role(Role.TRIAGE)
+def item(code: str) -> str:
+    complaint = _complaint_or_404(code)
+    return _render(
+        complaint,
+        RoutingForm(locale=current_language(), prefix="route"),
+        MisconductReviewForm(prefix="misconduct"),
+    )
+
+
+def _render(complaint: Complaint, routing: RoutingForm, review: MisconductReviewForm) -> str:
+    assessment = service.assessment_of(complaint)
+    if not routing.category.data and assessment and assessment.category_key:
+        routing.category.data = assessment.category_key
+    return render_template(
+        "triage/item.html",
+        complaint=complaint,
+        assessment=assessment,
+        routing=routing,
+        review=review,
+        category_info=category_info,
+    )
+
+
+@desk.post("/<code>/routing")
+@requires_role(Role.TRIAGE)
+def decide(code: str) -> str | Response | tuple[str, int]:
+    complaint = _complaint_or_404(code)
+    routing = RoutingForm(locale=current_language(), prefix="route")
+    if routing.validate_on_submit():
+        try:
+            service.decide_routing(
+                complaint,
+                category_key=routing.category.data,
+                staff=current_user,
+                division_code=routing.division.data or None,
+                reason=routing.reason.data,
+            )
+        except service.TriageError as exc:
+            routing.reason.errors.append(_explain(exc))
+        else:
+            commit()
+            flash(_("Routed. The decision is on the record and kept as a training example."))
+            return redirect(url_for("triage_desk.queue"))
+    return _render(complaint, routing, MisconductReviewForm(prefix="misconduct")), 422
+
+
+@desk.post("/<code>/misconduct")
+@requires_role(Role.TRIAGE)
+def review(code: str) -> str | Response | tuple[str, int]:
+    complaint = _complaint_or_404(code)
+    form = MisconductReviewForm(prefix="misconduct")
+    if form.validate_on_submit():
+        try:
+            service.review_misconduct(
+                complaint,
+                confirm=form.decision.data == "confirm",
+                staff=current_user,
+                reason=form.reason.data,
+                track=Track(form.track.data) if form.track.data else None,
+                division_code=form.division.data or None,
+                accused_unit_code=form.accused_unit_code.data or None,
+            )
+        except (service.TriageError, ValueError) as exc:
+            form.reason.errors.append(_explain(exc))
+        else:
+            commit()
+            flash(_("Misconduct review recorded."))
+            return redirect(url_for("triage_desk.queue"))
+    return _render(complaint, RoutingForm(locale=current_language(), prefix="route"), form), 422
+
+
+@desk.post("/retrain")
+@requires_role(Role.TRIAGE)
+def retrain() -> Response:
+    jobs.enqueue(RETRAIN_JOB)
+    commit()
+    flash(_("Retraining started in the background. The new model becomes active when it is ready."))
+    return redirect(url_for("triage_desk.queue"))
+
+
+def _explain(error: Exception) -> str:
+    # Nothing of a refused decision may be stored; the page is rendered again from the database.
+    db.session.rollback()
+    if isinstance(error, service.ReasonRequired):
+        return _("Give a reason: you are departing from the model's suggestion or re-routing.")
+    # Any other refusal names a target that does not exist (a division, a bureau, or an oversight unit code).
+    return _("Unknown division or unit code.")

@@ -1,0 +1,110 @@
+"""How well a trained model does on labelled complaints it did not see: per category, overall, and routing."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass
+
+import numpy as np
+from sklearn.metrics import accuracy_score, f1_score, precision_recall_fscore_support
+
+from triage.engine.categories import CATEGORY_KEYS, category_info
+from triage.engine.dataset import Example
+from triage.engine.model import TriageModel
+from triage.engine.threshold import auto_route_figures
+
+
+@dataclass(frozen=True)
+class CategoryScores:
+    key: str
+    precision: float
+    recall: float
+    f1: float
+    support: int
+
+
+@dataclass(frozen=True)
+class EvaluationReport:
+    n_examples: int
+    categories: list[CategoryScores]
+    labels: list[str]
+    confusion: list[list[int]]  # rows: true category, columns: predicted, both in the order of ``labels``
+    macro_f1: float
+    accuracy: float
+    threshold: float
+    auto_route_precision: float  # nan when nothing reaches the threshold
+    auto_route_coverage: float
+
+    def as_dict(self) -> dict[str, object]:
+        return asdict(self)
+
+
+def evaluate(
+    model: TriageModel, examples: Sequence[Example], threshold: float | None = None
+) -> EvaluationReport:
+    """Predict every example and compare; routing figures use ``threshold`` or else the model's own."""
+    if not examples:
+        raise ValueError("nothing to evaluate")
+    predictions = model.predict([(e.title, e.body) for e in examples])
+    truth = [e.label for e in examples]
+    predicted = [p.category for p in predictions]
+    # Categories that occur in the truth or in the predictions, in the contract order (macro-F1 averages these).
+    labels = [key for key in CATEGORY_KEYS if key in set(truth) | set(predicted)]
+    precision, recall, f1, support = precision_recall_fscore_support(
+        truth, predicted, labels=labels, zero_division=0.0
+    )
+    chosen = model.threshold if threshold is None else threshold
+    auto_precision, coverage = auto_route_figures(
+        [p.confidence for p in predictions], np.array(truth) == np.array(predicted), chosen
+    )
+    return EvaluationReport(
+        n_examples=len(examples),
+        categories=[
+            CategoryScores(key, float(p), float(r), float(f), int(s))
+            for key, p, r, f, s in zip(labels, precision, recall, f1, support, strict=True)
+        ],
+        labels=labels,
+        confusion=_confusion(truth, predicted, labels),
+        macro_f1=float(f1_score(truth, predicted, labels=labels, average="macro", zero_division=0.0)),
+        accuracy=float(accuracy_score(truth, predicted)),
+        threshold=chosen,
+        auto_route_precision=auto_precision,
+        auto_route_coverage=coverage,
+    )
+
+
+def _confusion(truth: Sequence[str], predicted: Sequence[str], labels: Sequence[str]) -> list[list[int]]:
+    # Counted here: scikit-learn's confusion_matrix warns when only one category occurs.
+    position = {key: index for index, key in enumerate(labels)}
+    counts = np.zeros((len(labels), len(labels)), dtype=np.int64)
+    np.add.at(counts, ([position[key] for key in truth], [position[key] for key in predicted]), 1)
+    return counts.tolist()
+
+
+def format_report(report: EvaluationReport) -> str:
+    """A table per category, the confusion matrix and the routing figures; the last line is ``macro_f1=0.XXXX``."""
+    lines = [f"{'':3} {'category':<24} {'label':<8} {'precision':>9} {'recall':>7} {'f1':>7} {'support':>8}"]
+    for number, scores in enumerate(report.categories):
+        label = category_info(scores.key).label_zh
+        # Chinese characters take two columns in a terminal: pad by display width.
+        padding = " " * max(0, 8 - 2 * len(label))
+        lines.append(
+            f"{number:>3} {scores.key:<24} {label}{padding} {scores.precision:>9.4f} {scores.recall:>7.4f} "
+            f"{scores.f1:>7.4f} {scores.support:>8}"
+        )
+    lines.append("")
+    lines.append("confusion matrix (rows: true category, columns: predicted; numbers as above)")
+    width = max(5, *(len(str(count)) + 1 for row in report.confusion for count in row))
+    lines.append(" " * 4 + "".join(f"{number:>{width}}" for number in range(len(report.labels))))
+    for number, row in enumerate(report.confusion):
+        lines.append(f"{number:>3} " + "".join(f"{count:>{width}}" for count in row))
+    lines.append("")
+    lines.append(f"examples={report.n_examples}")
+    lines.append(f"accuracy={report.accuracy:.4f}")
+    precision = "n/a" if math.isnan(report.auto_route_precision) else f"{report.auto_route_precision:.4f}"
+    lines.append(
+        f"auto_route threshold={report.threshold:.4f} precision={precision} coverage={report.auto_route_coverage:.4f}"
+    )
+    lines.append(f"macro_f1={report.macro_f1:.4f}")
+    return "\n".join(lines)

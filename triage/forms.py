@@ -1,0 +1,94 @@
+"""Forms of the triage desk; the API validates JSON with the same classes."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import SelectField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import InputRequired, Length, Optional
+
+from portal.categories import CATEGORIES, CATEGORY_KEYS
+from portal.domain import Track
+from portal.intake.sanitise import clean_line, clean_text
+
+REASON_HINT = _l("Required when you depart from the model's suggestion or re-route.")
+
+
+def category_choices(locale: str) -> list[SelectChoice]:
+    return [SelectChoice(c.key, c.label_en if locale == "en" else c.label_zh) for c in CATEGORIES]
+
+
+class RoutingForm(FlaskForm):
+    category = SelectField(
+        _l("Category"),
+        validate_choice=False,
+        validators=[InputRequired(message=_l("This field is required."))],
+    )
+    division = StringField(
+        _l("Division (code), if not the complaint's own"), filters=[clean_line], validators=[Optional()]
+    )
+    reason = TextAreaField(
+        _l("Reason"),
+        filters=[clean_text],
+        validators=[Optional(), Length(max=1000, message=_l("At most %(max)d characters."))],
+    )
+
+    def __init__(self, *args: Any, locale: str = "zh", **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.category.choices = category_choices(locale)
+
+    def validate(self, extra_validators: Any = None) -> bool:
+        valid = super().validate(extra_validators)
+        if self.category.data and self.category.data not in CATEGORY_KEYS:
+            self.category.errors.append(_l("Unknown category."))
+            valid = False
+        return valid
+
+
+class MisconductReviewForm(FlaskForm):
+    decision = SelectField(
+        _l("Decision"),
+        choices=[
+            SelectChoice("confirm", _l("Confirm: refer to an oversight body")),
+            SelectChoice("dismiss", _l("Dismiss: no misconduct allegation to pursue")),
+        ],
+        validate_choice=False,
+        validators=[InputRequired(message=_l("This field is required."))],
+    )
+    track = SelectField(
+        _l("Oversight track"),
+        choices=[
+            SelectChoice("", _l("As suggested")),
+            SelectChoice(Track.DISCIPLINE.value, _l("Discipline Inspection Commission (Party members)")),
+            SelectChoice(Track.SUPERVISION.value, _l("Bureau of Supervision (non-Party staff)")),
+        ],
+        validate_choice=False,
+        validators=[Optional()],
+    )
+    division = StringField(
+        _l("Division of the accused unit (code)"), filters=[clean_line], validators=[Optional()]
+    )
+    accused_unit_code = StringField(
+        _l("Code of the accused unit, if it is one of ours"), filters=[clean_line], validators=[Optional()]
+    )
+    reason = TextAreaField(
+        _l("Reason"),
+        filters=[clean_text],
+        validators=[
+            InputRequired(message=_l("This field is required.")),
+            Length(min=2, max=1000, message=_l("Between %(min)d and %(max)d characters.")),
+        ],
+    )
+
+    def validate(self, extra_validators: Any = None) -> bool:
+        valid = super().validate(extra_validators)
+        if self.decision.data not in {"confirm", "dismiss"}:
+            self.decision.errors.append(_l("Choose confirm or dismiss."))
+            valid = False
+        if self.track.data and self.track.data not in {t.value for t in Track}:
+            self.track.errors.append(_l("Choose discipline or supervision."))
+            valid = False
+        return valid
