@@ -31,6 +31,7 @@ from portal.extensions import db
 from portal.i18n import current_language
 from portal.intake.payload import PayloadError, flat_formdata, form_errors
 from portal.unit_of_work import commit
+from triage.service import mark_referred
 
 escalation_api = make_api_blueprint("escalation_api", __name__)
 
@@ -77,6 +78,7 @@ def open_escalation(code: str) -> tuple[Response, int]:
         )
     except (cases.CaseError, EscalationRuleError) as exc:
         raise validation_failed({"division": [_("Unknown division or unit code.")]}) from exc
+    mark_referred(complaint)  # a misconduct flag awaiting review is settled by the referral
     commit()
     return jsonify(staff_case(case, current_language())), 201
 

@@ -135,3 +135,21 @@ def test_retrain_button_queues_the_job(app: Flask, client: FlaskClient) -> None:
     assert response.status_code == 302
     with app.app_context():  # jobs run inline in tests: the new model is already trained and active
         assert len(runtime.registry().versions()) == before + 1
+
+
+def test_a_case_opened_through_the_escalation_api_settles_the_pending_review(
+    app: Flask, client: FlaskClient
+) -> None:
+    code = file_via_api(client, **VAGUE, **ALLEGATION)["tracking_code"]
+    with app.app_context():
+        headers = bearer("tri", Role.TRIAGE)
+    opened = client.post(
+        f"/api/v1/complaints/{code}/escalations",
+        headers=headers,
+        json={"track": "discipline", "reason": "党员干部涉嫌吃拿卡要"},
+    )
+    assert opened.status_code == 201
+    queue = client.get("/api/v1/triage/queue", headers=headers).get_json()["queue"]
+    assert all(
+        entry["complaint"]["tracking_code"] != code or not entry["needs_misconduct_review"] for entry in queue
+    )
