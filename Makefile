@@ -58,10 +58,11 @@ test: translations lint ## Fresh machine -> the full suite on SQLite, then on Po
 	  TEST_DATABASE_URL=$(PG_TEST_URL) $(BIN)/pytest -m "not slow"; \
 	else echo "== PostgreSQL not reachable at $(PG_TEST_URL): skipped the PostgreSQL pass (CI never skips it) =="; fi
 
-bench: model ## Run the benchmarks (they print their figures)
-	$(BIN)/python bench/triage_accuracy.py
-	$(BIN)/python bench/triage_throughput.py
-	$(BIN)/python bench/ledger_verify.py
+bench: $(STAMP) ## Run the benchmarks (they print their figures; triage ones read ../shared/data)
+	$(BIN)/python -m bench.triage_accuracy
+	$(BIN)/python -m bench.triage_throughput
+	$(BIN)/python -m bench.ledger_verify
+	$(BIN)/python -m bench.accountability
 
 clean: ## Remove the virtualenv, caches and the local instance folder
 	rm -rf $(VENV) instance .pytest_cache .ruff_cache .hypothesis
