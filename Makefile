@@ -27,7 +27,7 @@ $(STAMP): requirements.txt requirements-dev.txt
 venv: $(STAMP) ## Create .venv with the pinned dependencies
 
 translations: $(STAMP) ## Compile the message catalogues (.po -> .mo)
-	$(BIN)/pybabel compile --use-fuzzy -q -d portal/translations
+	$(BIN)/pybabel -q compile -d portal/translations
 
 db: translations ## Create or upgrade the database and load the demo jurisdiction
 	$(FLASK) db upgrade

@@ -21,7 +21,7 @@ from escalation.models import Case, CaseKind
 from escalation.presentation import STATE_LABELS, public_case
 from escalation.rules import CaseAction, CaseState, Outcome
 from portal.api import make_api_blueprint
-from portal.api.common import json_object
+from portal.api.common import json_object, validated_form
 from portal.api.complaints import complaint_or_404
 from portal.api.openapi import CODE_PARAMETER, add_paths, errors, json_request, json_response, ref
 from portal.auth import public, require_staff, requires_role
@@ -29,7 +29,6 @@ from portal.domain import Role, Track
 from portal.errors import ApiError, validation_failed
 from portal.extensions import db
 from portal.i18n import current_language
-from portal.intake.payload import PayloadError, flat_formdata, form_errors
 from portal.unit_of_work import commit
 from triage.service import mark_referred
 
@@ -59,13 +58,7 @@ def _visible_case_or_404(case_id: int) -> Case:
 @requires_role(Role.TRIAGE)
 def open_escalation(code: str) -> tuple[Response, int]:
     complaint = complaint_or_404(code)
-    try:
-        formdata = flat_formdata(json_object(), ("track", "reason", "division", "accused_unit_code"))
-    except PayloadError as exc:
-        raise validation_failed(exc.errors) from exc
-    form = OpenCaseForm(formdata=formdata, meta={"csrf": False})
-    if not form.validate():
-        raise validation_failed(form_errors(form))
+    form = validated_form(OpenCaseForm, json_object(), ("track", "reason", "division", "accused_unit_code"))
     try:
         case = cases.open_case(
             complaint,
@@ -107,13 +100,7 @@ def act_on_escalation(case_id: int) -> tuple[Response, int]:
     payload = json_object()
     if "reason" in payload and "text" not in payload:
         payload = {**payload, "text": payload["reason"]}  # "reason" reads naturally for a decline
-    try:
-        formdata = flat_formdata(payload, ("action", "outcome", "text"))
-    except PayloadError as exc:
-        raise validation_failed(exc.errors) from exc
-    form = CaseActionForm(formdata=formdata, meta={"csrf": False})
-    if not form.validate():
-        raise validation_failed(form_errors(form))
+    form = validated_form(CaseActionForm, payload, ("action", "outcome", "text"))
     try:
         cases.record_action(
             case,

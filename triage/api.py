@@ -8,7 +8,7 @@ from flask import Response, jsonify
 from flask_babel import gettext as _
 
 from portal.api import make_api_blueprint
-from portal.api.common import json_object
+from portal.api.common import json_object, validated_form
 from portal.api.complaints import complaint_or_404
 from portal.api.openapi import CODE_PARAMETER, add_paths, errors, json_request, json_response, ref
 from portal.auth import require_staff, requires_role
@@ -16,7 +16,6 @@ from portal.domain import Role, Track
 from portal.errors import ApiError, validation_failed
 from portal.extensions import db
 from portal.i18n import current_language
-from portal.intake.payload import PayloadError, flat_formdata, form_errors
 from portal.public_view import public_complaint
 from portal.unit_of_work import commit
 from triage import service
@@ -78,13 +77,9 @@ def _refused(error: Exception) -> ApiError:
 @requires_role(Role.TRIAGE)
 def set_routing(code: str) -> tuple[Response, int]:
     complaint = complaint_or_404(code)
-    try:
-        formdata = flat_formdata(json_object(), ("category", "division", "reason"))
-    except PayloadError as exc:
-        raise validation_failed(exc.errors) from exc
-    form = RoutingForm(formdata=formdata, meta={"csrf": False}, locale=current_language())
-    if not form.validate():
-        raise validation_failed(form_errors(form))
+    form = validated_form(
+        RoutingForm, json_object(), ("category", "division", "reason"), locale=current_language()
+    )
     try:
         service.decide_routing(
             complaint,
@@ -103,15 +98,9 @@ def set_routing(code: str) -> tuple[Response, int]:
 @requires_role(Role.TRIAGE)
 def misconduct_review(code: str) -> tuple[Response, int]:
     complaint = complaint_or_404(code)
-    try:
-        formdata = flat_formdata(
-            json_object(), ("decision", "track", "division", "accused_unit_code", "reason")
-        )
-    except PayloadError as exc:
-        raise validation_failed(exc.errors) from exc
-    form = MisconductReviewForm(formdata=formdata, meta={"csrf": False})
-    if not form.validate():
-        raise validation_failed(form_errors(form))
+    form = validated_form(
+        MisconductReviewForm, json_object(), ("decision", "track", "division", "accused_unit_code", "reason")
+    )
     try:
         service.review_misconduct(
             complaint,

@@ -7,14 +7,13 @@ from flask_babel import gettext as _
 
 from portal import handling
 from portal.api import api_bp
-from portal.api.common import json_object
+from portal.api.common import json_object, validated_form
 from portal.api.complaints import complaint_or_404
 from portal.api.openapi import CODE_PARAMETER, add_paths, errors, json_request, json_response, ref
 from portal.auth import require_staff, requires_role
 from portal.domain import Role
-from portal.errors import ApiError, validation_failed
+from portal.errors import ApiError
 from portal.i18n import current_language
-from portal.intake.payload import PayloadError, flat_formdata, form_errors
 from portal.public_view import public_complaint
 from portal.staff.bureau import ReplyForm
 from portal.unit_of_work import commit
@@ -33,13 +32,7 @@ def bureau_complaints() -> Response:
 def reply(code: str) -> tuple[Response, int]:
     complaint = complaint_or_404(code)
     staff = require_staff()
-    try:
-        formdata = flat_formdata(json_object(), ("text",), flags=("resolve",))
-    except PayloadError as exc:
-        raise validation_failed(exc.errors) from exc
-    form = ReplyForm(formdata=formdata, meta={"csrf": False})
-    if not form.validate():
-        raise validation_failed(form_errors(form))
+    form = validated_form(ReplyForm, json_object(), ("text",), flags=("resolve",))
     try:
         handling.post_reply(complaint, staff=staff, text=form.text.data, resolve=form.resolve.data)
     except handling.NotYourComplaint as exc:

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Mapping
+from typing import Any, TypeVar
 
 from flask import request
 from flask_babel import gettext as _
+from flask_wtf import FlaskForm
 from werkzeug.exceptions import BadRequest
 
-from portal.errors import ApiError
+from portal.errors import ApiError, validation_failed
+from portal.intake.payload import PayloadError, flat_formdata, form_errors
 
 
 def json_body() -> Any:
@@ -27,3 +30,25 @@ def json_object() -> dict[str, Any]:
     if not isinstance(payload, dict):
         raise ApiError(422, "validation_failed", _("The request body must be a JSON object."))
     return payload
+
+
+FormT = TypeVar("FormT", bound=FlaskForm)
+
+
+def validated_form(
+    form_class: type[FormT],
+    payload: Mapping[str, Any],
+    text_fields: tuple[str, ...],
+    flags: tuple[str, ...] = (),
+    **form_options: Any,
+) -> FormT:
+    """Validate a flat JSON object with the same form class the staff pages use, or raise a 422 naming every
+    bad field."""
+    try:
+        formdata = flat_formdata(payload, text_fields, flags)
+    except PayloadError as exc:
+        raise validation_failed(exc.errors) from exc
+    form = form_class(formdata=formdata, meta={"csrf": False}, **form_options)
+    if not form.validate():
+        raise validation_failed(form_errors(form))
+    return form

@@ -10,14 +10,14 @@ from flask_babel import gettext as _
 
 from portal import public_view
 from portal.api import api_bp
-from portal.api.common import json_body, json_object
+from portal.api.common import json_body, json_object, validated_form
 from portal.auth import public
 from portal.errors import ApiError, validation_failed
 from portal.i18n import current_language
 from portal.intake import service
 from portal.intake.followup import FollowUpForm, NotContestable, WrongSecret, add_follow_up
 from portal.intake.forms import ComplaintForm, draft_from_form
-from portal.intake.payload import PayloadError, complaint_formdata, flat_formdata, form_errors
+from portal.intake.payload import PayloadError, complaint_formdata, form_errors
 from portal.limits import intake_limit, lookup_limit
 from portal.photos import EvidenceRejected, Upload, inspect_files
 from portal.unit_of_work import commit
@@ -91,14 +91,7 @@ def complaint_status(code: str) -> Response:
 @intake_limit
 def add_update(code: str) -> tuple[Response, int]:
     complaint = complaint_or_404(code)
-    payload = json_object()
-    try:
-        formdata = flat_formdata(payload, ("secret", "text"), flags=("contest",))
-    except PayloadError as exc:
-        raise validation_failed(exc.errors) from exc
-    form = FollowUpForm(formdata=formdata, meta={"csrf": False})
-    if not form.validate():
-        raise validation_failed(form_errors(form))
+    form = validated_form(FollowUpForm, json_object(), ("secret", "text"), flags=("contest",))
     try:
         event = add_follow_up(
             complaint, secret=form.secret.data, text=form.text.data, contest=bool(form.contest.data)

@@ -130,19 +130,6 @@ class LinearEnsemble:
             intercept=np.concatenate([model.intercept for model in models]),
         )
 
-    @classmethod
-    def average(cls, ensembles: Sequence[LinearEnsemble]) -> LinearEnsemble:
-        """One ensemble whose scores are the mean of the given ones' (same models and blocks)."""
-        first = ensembles[0]
-        return cls(
-            block_weights={
-                name: np.mean([e.block_weights[name] for e in ensembles], axis=0, dtype=np.float64).astype(np.float32)
-                for name in first.block_weights
-            },
-            block_outputs=dict(first.block_outputs),
-            intercept=np.mean([e.intercept for e in ensembles], axis=0),
-        )
-
     def scores(self, blocks: Mapping[str, sparse.csr_matrix]) -> FloatArray:
         n_rows = next(iter(blocks.values())).shape[0]
         total = np.tile(self.intercept, (n_rows, 1))

@@ -10,7 +10,8 @@ Training (``TriageModel.fit``):
 3. Fit the stacker, a multinomial logistic regression, on those out-of-fold scores (plus whether the complaint
    has a body). Its probabilities are the calibrated confidence. Its own out-of-fold predictions give the
    reported cross-validated figures and the auto-route threshold: the lowest confidence at which at least
-   ``target_precision`` of the held-out complaints were right.
+   ``target_precision`` (plus a safety margin, see :class:`ModelSettings`) of the held-out complaints were
+   right.
 4. Refit the base models on all the examples.
 """
 
@@ -66,9 +67,13 @@ class ModelSettings:
     features: FeatureSettings = field(default_factory=FeatureSettings)
     bases: tuple[BaseSpec, ...] = DEFAULT_BASES
     stacker_c: float = 0.3
-    final: str = "refit"
     n_folds: int = 5
     target_precision: float = 0.98
+    # Held-out folds flatter the threshold: in nested cross-validation inside the training split, complaints
+    # routed at an out-of-fold precision of exactly 98% were 97.7% right on complaints outside it (the
+    # refitted model is surer of itself than the fold models, and the largest precise cut is the luckiest).
+    # Aiming half a point higher kept 98.2%.
+    threshold_margin: float = 0.005
     seed: int = 0
 
 
@@ -142,10 +147,8 @@ class TriageModel:
         has_body = np.array([bool(e.body.strip()) for e in examples])
 
         held_out_scores = np.zeros((len(examples), len(classes) * len(self.settings.bases)))
-        fold_ensembles = []
         for number, (train, test) in enumerate(folds, start=1):
             ensemble = self._fit_bases(_rows(blocks, train), y[train], len(classes))
-            fold_ensembles.append(ensemble)
             held_out_scores[test] = ensemble.scores(_rows(blocks, test))
             say(f"fold {number}/{len(folds)}: {len(train)} to train, {len(test)} held out")
         base_f1 = {
@@ -161,15 +164,14 @@ class TriageModel:
         predicted = held_out_proba.argmax(1)
         confidence = held_out_proba.max(1)
         correct = predicted == y
-        threshold = choose_threshold(confidence, correct, self.settings.target_precision)
+        threshold = choose_threshold(
+            confidence, correct, min(1.0, self.settings.target_precision + self.settings.threshold_margin)
+        )
         precision, coverage = auto_route_figures(confidence, correct, threshold)
         per_category = f1_score(y, predicted, average=None, labels=range(len(classes)), zero_division=0.0)
 
-        if self.settings.final == "refit":
-            say("refitting on all examples")
-            self._ensemble = self._fit_bases(blocks, y, len(classes))
-        else:
-            self._ensemble = LinearEnsemble.average(fold_ensembles)
+        say("refitting on all examples")
+        self._ensemble = self._fit_bases(blocks, y, len(classes))
         self._stacker = self._fit_stacker(stacker_input, y)
         self._featurizer = featurizer
         self.classes = classes
