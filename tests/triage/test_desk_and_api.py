@@ -29,7 +29,7 @@ def test_queue_page_and_item_page_show_the_models_view(app: Flask, client: Flask
     assert code in queue
     item = client.get(f"/staff/triage/{code}").get_data(as_text=True)
     assert "模型判断" in item
-    assert item.count('class="bar"') == 3
+    assert item.count('<meter class="bar"') == 3
 
 
 def test_correcting_on_the_desk_routes_and_records_the_reason(app: Flask, client: FlaskClient) -> None:
