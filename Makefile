@@ -28,6 +28,7 @@ venv: $(STAMP) ## Create .venv with the pinned dependencies
 
 translations: $(STAMP) ## Compile the message catalogues (.po -> .mo)
 	$(BIN)/pybabel -q compile -d portal/translations
+	@test -f portal/translations/zh/LC_MESSAGES/messages.mo || { echo "the Chinese catalogue did not compile (marked fuzzy?)"; exit 1; }
 
 db: translations ## Create or upgrade the database and load the demo jurisdiction
 	$(FLASK) db upgrade

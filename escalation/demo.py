@@ -41,6 +41,29 @@ class SeedRow:
     party_member: str
 
 
+# Written vaguely on purpose, so the demo's triage desk has something the classifier is unsure about.
+UNCLEAR = (
+    SeedRow(
+        "希望领导重视我们反映的问题",
+        "这个问题已经反映了好几次，一直没有人来处理，希望有关部门能够重视，尽快给个说法。",
+        False,
+        "unknown",
+    ),
+    SeedRow(
+        "关于小区门口的问题",
+        "小区门口的情况越来越严重，早晚高峰的时候尤其明显，居民意见很大，请相关部门来看一看。",
+        False,
+        "unknown",
+    ),
+    SeedRow(
+        "请求协调解决",
+        "我们几户人家的事情涉及好几个单位，各单位互相推，不知道该找谁，请帮忙协调。",
+        False,
+        "unknown",
+    ),
+)
+
+
 def _rows(path: Path, count: int) -> list[SeedRow]:
     with path.open(encoding="utf-8", newline="") as handle:
         rows = [
@@ -77,7 +100,7 @@ def seed_activity(corpus: Path, count: int) -> str:
             password,
             oversight_body=_body(code),
         )
-    for number, row in enumerate(_rows(corpus, count)):
+    for number, row in enumerate([*_rows(corpus, count), *UNCLEAR]):
         allegation = None
         if row.misconduct:
             allegation = Allegation(

@@ -40,8 +40,10 @@ def compiled_translations() -> None:
             continue
         with po_path.open("rb") as po_file:
             catalog = read_po(po_file)
+        # `pybabel compile` silently skips a catalogue marked fuzzy: production would then run untranslated.
+        assert not catalog.fuzzy, f"{po_path} is marked fuzzy in its header"
         with mo_path.open("wb") as mo_file:
-            write_mo(mo_file, catalog, use_fuzzy=True)
+            write_mo(mo_file, catalog)
 
 
 def _pg_admin_url(url: str) -> sa.URL:
