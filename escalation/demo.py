@@ -15,6 +15,7 @@ from pathlib import Path
 
 import click
 from flask import current_app
+from flask.cli import with_appcontext
 from sqlalchemy import func, select
 
 from escalation import cases
@@ -159,6 +160,7 @@ def _act_on_cases() -> None:
 
 
 @click.command("complaints")
+@with_appcontext
 @click.option("--count", default=40, show_default=True, help="How many demo complaints to file.")
 @click.option(
     "--corpus",
