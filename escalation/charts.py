@@ -31,11 +31,17 @@ class LegendItem:
     text: str
 
 
+def _text_width(text: str, size: int = 12) -> int:
+    """Roughly how wide ``text`` renders: CJK characters are square, Latin ones about half as wide."""
+    return sum(size if ord(char) >= 0x2E80 else size * 0.6 for char in text).__ceil__()
+
+
 def stacked_bars(bars: Sequence[Bar], legend: Sequence[LegendItem], *, title: str) -> str:
     """A horizontal stacked bar chart as an accessible SVG string (escaped; safe to mark up)."""
     top = 28
     height = top + ROW_HEIGHT * max(len(bars), 1) + 8
-    width = LABEL_WIDTH + BAR_WIDTH + COUNT_WIDTH
+    legend_width = LABEL_WIDTH + sum(16 + _text_width(item.text) + 18 for item in legend)
+    width = max(LABEL_WIDTH + BAR_WIDTH + COUNT_WIDTH, legend_width)
     largest = max((sum(s.value for s in bar.segments) for bar in bars), default=0) or 1
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" viewBox="0 0 {width} {height}" '
@@ -46,7 +52,7 @@ def stacked_bars(bars: Sequence[Bar], legend: Sequence[LegendItem], *, title: st
     for item in legend:
         parts.append(f'<rect x="{x}" y="6" width="12" height="12" fill="{escape(item.colour)}"/>')
         parts.append(f'<text x="{x + 16}" y="16" font-size="12">{escape(item.text)}</text>')
-        x += 16 + 13 * len(item.text) + 18
+        x += 16 + _text_width(item.text) + 18
     for index, bar in enumerate(bars):
         y = top + index * ROW_HEIGHT
         total = sum(segment.value for segment in bar.segments)
