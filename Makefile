@@ -52,12 +52,16 @@ format: $(STAMP) ## Apply ruff's fixes and formatting
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
-test: translations lint ## Fresh machine -> the full suite on SQLite, then on PostgreSQL
+test: translations lint ## Fresh machine -> the full suite on SQLite, then on PostgreSQL, then the accuracy check
 	$(BIN)/pytest
 	@if [ "$$CI" = "true" ] || $(BIN)/python -c "import psycopg,sys; psycopg.connect('$(PG_TEST_URL)', connect_timeout=2)" 2>/dev/null; then \
 	  echo "== again on PostgreSQL =="; \
 	  TEST_DATABASE_URL=$(PG_TEST_URL) $(BIN)/pytest -m "not slow"; \
 	else echo "== PostgreSQL not reachable at $(PG_TEST_URL): skipped the PostgreSQL pass (CI never skips it) =="; fi
+	@if [ "$$CI" = "true" ] || [ -f $(SHARED_DATA) ]; then \
+	  echo "== classifier accuracy on the TipDM test split (fails below macro-F1 0.93) =="; \
+	  $(BIN)/python -m bench.triage_accuracy --data $(SHARED_DATA) --min-macro-f1 0.93; \
+	else echo "== $(SHARED_DATA) not found: skipped the accuracy benchmark (CI never skips it) =="; fi
 
 bench: $(STAMP) ## Run the benchmarks (they print their figures; triage ones read ../shared/data)
 	$(BIN)/python -m bench.triage_accuracy

@@ -21,7 +21,8 @@ def test_demo_activity_is_added_once_with_working_accounts(app: Flask, runner: F
     password = note.read_text(encoding="utf-8").splitlines()[0].split()[-1]
     assert oct(note.stat().st_mode)[-3:] == "600"
     with app.app_context():
-        assert db.session.scalar(select(func.count(Complaint.id))) == 12 + 3  # plus the deliberately vague ones
+        # The requested twelve, plus the three deliberately vague ones.
+        assert db.session.scalar(select(func.count(Complaint.id))) == 12 + 3
         assert db.session.scalar(select(func.count(Case.id))) >= 1  # the misconduct allegations were referred
         assert authenticate("demo-triage", password) is not None
     again = runner.invoke(args=["seed", "complaints"])

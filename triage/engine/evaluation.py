@@ -84,11 +84,11 @@ def _confusion(truth: Sequence[str], predicted: Sequence[str], labels: Sequence[
 
 def format_report(report: EvaluationReport) -> str:
     """A table per category, the confusion matrix and the routing figures; the last line is ``macro_f1=0.XXXX``."""
-    lines = [f"{'':3} {'category':<24} {'label':<8} {'precision':>9} {'recall':>7} {'f1':>7} {'support':>8}"]
+    lines = [f"{'':3} {'category':<24} {'label':<14} {'precision':>9} {'recall':>7} {'f1':>7} {'support':>8}"]
     for number, scores in enumerate(report.categories):
         label = category_info(scores.key).label_zh
         # Chinese characters take two columns in a terminal: pad by display width.
-        padding = " " * max(0, 8 - 2 * len(label))
+        padding = " " * max(0, 14 - 2 * len(label))
         lines.append(
             f"{number:>3} {scores.key:<24} {label}{padding} {scores.precision:>9.4f} {scores.recall:>7.4f} "
             f"{scores.f1:>7.4f} {scores.support:>8}"
