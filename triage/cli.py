@@ -131,6 +131,17 @@ def versions_command() -> None:
         )
 
 
+@triage_cli.command("prune")
+@click.option("--keep", default=3, show_default=True, help="How many of the newest versions to keep.")
+def prune_command(keep: int) -> None:
+    """Delete old model versions (never the active one)."""
+    try:
+        removed = runtime.registry().prune(keep)
+    except ValueError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(f"removed {len(removed)} version(s)" + (f": {', '.join(removed)}" if removed else ""))
+
+
 @triage_cli.command("activate")
 @click.argument("version")
 def activate_command(version: str) -> None:

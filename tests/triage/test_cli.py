@@ -102,3 +102,19 @@ def test_corrections_are_included_in_the_next_training_run(
     assert result.exit_code == 0, result.output
     assert "adding 1 staff decisions" in result.output
     assert '"n_examples": 459' in result.output
+
+
+def test_prune_keeps_the_newest_and_the_active_version(app: Flask, runner: FlaskCliRunner) -> None:
+    for _ in range(2):
+        assert runner.invoke(args=["triage", "train", "--data", str(SEED_CORPUS)]).exit_code == 0
+    with app.app_context():
+        versions = [info.version for info in runtime.registry().versions()]
+    assert len(versions) == 3
+    assert runner.invoke(args=["triage", "activate", versions[0]]).exit_code == 0
+    result = runner.invoke(args=["triage", "prune", "--keep", "1"])
+    assert result.exit_code == 0, result.output
+    with app.app_context():
+        left = [info.version for info in runtime.registry().versions()]
+        assert runtime.registry().active_version() == versions[0]
+    assert left == [versions[0], versions[2]]
+    assert runner.invoke(args=["triage", "prune", "--keep", "0"]).exit_code != 0

@@ -149,6 +149,21 @@ class ModelRegistry:
         )
         return [self.info(version) for version in found]
 
+    def prune(self, keep: int) -> list[str]:
+        """Delete all but the newest ``keep`` versions, never the active one. Returns the deleted versions.
+
+        Each version is a full model (tens of MB); retraining from the desk would otherwise grow the folder forever.
+        """
+        if keep < 1:
+            raise ValueError("keep at least one version")
+        active = self.active_version()
+        stale = [info.version for info in self.versions()[:-keep] if info.version != active]
+        for version in stale:
+            with self._lock:
+                self._cache.pop(version, None)
+            shutil.rmtree(self._version_folder(version))
+        return stale
+
 
 def _json_safe(value: Any) -> Any:
     """Plain JSON: numpy numbers as Python numbers, NaN and infinities as null."""
