@@ -75,4 +75,4 @@ clean: ## Remove the virtualenv, caches and the local instance folder
 messages: $(STAMP) ## Extract new strings and merge them into the catalogues (then translate the .po files)
 	$(BIN)/pybabel -q extract -F babel.cfg -k _l -k lazy_gettext --no-location --sort-output \
 	  --project "Fire Alarm" --copyright-holder "Fire Alarm contributors" -o portal/translations/messages.pot .
-	$(BIN)/pybabel -q update -i portal/translations/messages.pot -d portal/translations --omit-header --ignore-obsolete --no-fuzzy-matching
+	$(BIN)/pybabel -q update -i portal/translations/messages.pot -d portal/translations --ignore-obsolete --no-fuzzy-matching

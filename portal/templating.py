@@ -5,13 +5,15 @@ from __future__ import annotations
 from datetime import datetime
 
 from flask import Flask, current_app
-from flask_babel import format_datetime
+from flask_babel import format_date, format_datetime
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from portal import photos
+from portal.calendar import last_day_of
 from portal.evidence import PhotoCheckResult
 from portal.models import Complaint
+from portal.public_view import STATUS_LABELS
 from portal.staff import DESK_LINKS_KEY
 
 PUBLIC_NAV_KEY = "fire_alarm.public_nav"
@@ -33,6 +35,14 @@ def localtime(value: str | datetime | None) -> str:
         return ""
     moment = datetime.fromisoformat(value) if isinstance(value, str) else value
     return format_datetime(moment, "medium")
+
+
+def due_date(value: str | datetime | None) -> str:
+    """A deadline as the last day still in time ("by 18 December"), not as the midnight that ends it."""
+    if value is None:
+        return ""
+    moment = datetime.fromisoformat(value) if isinstance(value, str) else value
+    return format_date(last_day_of(moment), "long")
 
 
 def _staff_nav() -> list[tuple[str, object]]:
@@ -60,10 +70,12 @@ def _may_see_originals(complaint: Complaint) -> bool:
 
 def init_app(app: Flask) -> None:
     app.jinja_env.filters["localtime"] = localtime
+    app.jinja_env.filters["due_date"] = due_date
     app.jinja_env.globals.update(
         evidence_for=photos.photos_of,
         may_see_originals=_may_see_originals,
         photo_check_labels=PHOTO_CHECK_LABELS,
+        status_labels=STATUS_LABELS,
         public_nav=lambda: current_app.extensions.get(PUBLIC_NAV_KEY, []),
         track_partials=lambda: current_app.extensions.get(TRACK_PARTIALS_KEY, []),
         staff_nav=_staff_nav,
