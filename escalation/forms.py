@@ -8,16 +8,17 @@ from typing import Any
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import SelectField, StringField, TextAreaField
+from wtforms import SelectField, StringField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import InputRequired, Length, Optional
+from wtforms.validators import InputRequired, Optional
 
 from escalation.accountability import Filters
 from escalation.presentation import OUTCOME_LABELS, TRACK_LABELS
 from escalation.rules import CaseAction, Outcome
 from portal.domain import Track
 from portal.errors import validation_failed
-from portal.intake.sanitise import clean_line, clean_text
+from portal.fields import free_text
+from portal.intake.sanitise import clean_line
 
 ACTION_LABELS = {
     CaseAction.ACKNOWLEDGE: _l("Acknowledge receipt"),
@@ -43,11 +44,7 @@ class CaseActionForm(FlaskForm):
         validate_choice=False,
         validators=[Optional()],
     )
-    text = TextAreaField(
-        _l("Reason or details (published)"),
-        filters=[clean_text],
-        validators=[Optional(), Length(max=5000, message=_l("At most %(max)d characters."))],
-    )
+    text = free_text(_l("Reason or details (published)"), maximum=5000, required=False)
 
     def validate(self, extra_validators: Any = None) -> bool:
         valid = super().validate(extra_validators)
@@ -67,14 +64,7 @@ class OpenCaseForm(FlaskForm):
         validate_choice=False,
         validators=[InputRequired(message=_l("This field is required."))],
     )
-    reason = TextAreaField(
-        _l("Why this goes to oversight"),
-        filters=[clean_text],
-        validators=[
-            InputRequired(message=_l("This field is required.")),
-            Length(min=2, max=2000, message=_l("Between %(min)d and %(max)d characters.")),
-        ],
-    )
+    reason = free_text(_l("Why this goes to oversight"), maximum=2000)
     division = StringField(
         _l("Division of the accused unit (code)"), filters=[clean_line], validators=[Optional()]
     )

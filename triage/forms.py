@@ -6,13 +6,14 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import SelectField, StringField, TextAreaField
+from wtforms import SelectField, StringField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import InputRequired, Length, Optional
+from wtforms.validators import InputRequired, Optional
 
 from portal.categories import CATEGORIES, CATEGORY_KEYS
 from portal.domain import Track
-from portal.intake.sanitise import clean_line, clean_text
+from portal.fields import free_text
+from portal.intake.sanitise import clean_line
 
 REASON_HINT = _l("Required when you depart from the model's suggestion or re-route.")
 
@@ -30,11 +31,7 @@ class RoutingForm(FlaskForm):
     division = StringField(
         _l("Division (code), if not the complaint's own"), filters=[clean_line], validators=[Optional()]
     )
-    reason = TextAreaField(
-        _l("Reason"),
-        filters=[clean_text],
-        validators=[Optional(), Length(max=1000, message=_l("At most %(max)d characters."))],
-    )
+    reason = free_text(_l("Reason"), maximum=1000, required=False)
 
     def __init__(self, *args: Any, locale: str = "zh", **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -74,14 +71,7 @@ class MisconductReviewForm(FlaskForm):
     accused_unit_code = StringField(
         _l("Code of the accused unit, if it is one of ours"), filters=[clean_line], validators=[Optional()]
     )
-    reason = TextAreaField(
-        _l("Reason"),
-        filters=[clean_text],
-        validators=[
-            InputRequired(message=_l("This field is required.")),
-            Length(min=2, max=1000, message=_l("Between %(min)d and %(max)d characters.")),
-        ],
-    )
+    reason = free_text(_l("Reason"), maximum=1000)
 
     def validate(self, extra_validators: Any = None) -> bool:
         valid = super().validate(extra_validators)

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, StringField, TextAreaField
-from wtforms.validators import InputRequired, Length
+from wtforms import BooleanField, StringField
+from wtforms.validators import InputRequired
 
 from portal import events
 from portal.deadlines import deadline_policy
-from portal.intake.sanitise import clean_text
+from portal.fields import free_text
 from portal.intake.service import secret_matches
 from portal.models import Complaint, ComplaintStatus, Event, utcnow
 
@@ -29,14 +29,7 @@ class FollowUpForm(FlaskForm):
         _l("Follow-up secret from your receipt"),
         validators=[InputRequired(message=_l("This field is required."))],
     )
-    text = TextAreaField(
-        _l("What you want to add"),
-        filters=[clean_text],
-        validators=[
-            InputRequired(message=_l("This field is required.")),
-            Length(min=2, max=5000, message=_l("Between %(min)d and %(max)d characters.")),
-        ],
-    )
+    text = free_text(_l("What you want to add"), maximum=5000)
     contest = BooleanField(_l("The problem is not solved: I contest the resolution"))
 
 

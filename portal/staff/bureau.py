@@ -8,27 +8,19 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
-from wtforms import BooleanField, TextAreaField
-from wtforms.validators import InputRequired, Length
+from wtforms import BooleanField
 
 from portal import handling
 from portal.auth import requires_role
 from portal.domain import Role
+from portal.fields import free_text
 from portal.intake import service
-from portal.intake.sanitise import clean_text
 from portal.staff import staff_bp
 from portal.unit_of_work import commit
 
 
 class ReplyForm(FlaskForm):
-    text = TextAreaField(
-        _l("Reply to the citizen (published)"),
-        filters=[clean_text],
-        validators=[
-            InputRequired(message=_l("This field is required.")),
-            Length(min=2, max=5000, message=_l("Between %(min)d and %(max)d characters.")),
-        ],
-    )
+    text = free_text(_l("Reply to the citizen (published)"), maximum=5000)
     resolve = BooleanField(_l("The problem is solved: mark the complaint resolved"))
 
 
