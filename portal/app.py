@@ -120,7 +120,7 @@ def _register_core(app: Flask) -> None:
     jobs.register_periodic(app, REQUEUE_JOB, interval_seconds=60)
     jobs.register(app, photos.PUBLISH_JOB, photos.publish)
     jobs.register(app, ledger.SIGN_JOB, ledger.sign_head_job)
-    jobs.register_periodic(app, ledger.SIGN_JOB, interval_seconds=300)
+    jobs.register_periodic(app, ledger.SIGN_JOB, interval_seconds=3600)
     public_view.register_section("evidence", photos.public_section)
     register_desk(app, "staff.bureau_queue", _l("Bureau desk"), (Role.BUREAU,))
     templating.add_public_nav(app, "public.ledger_page", _l("Public record"))

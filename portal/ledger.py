@@ -12,6 +12,7 @@ from __future__ import annotations
 import secrets
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -38,6 +39,9 @@ _APPENDED_KEY = "fire_alarm.ledger_appended"
 KEY_EXTENSION = "fire_alarm.ledger_key"
 SIGN_JOB = "ledger_sign_head"
 ENTRY_VERSION = 1
+# Published heads: at least one per this many entries, and on request when the latest is older than this.
+HEAD_EVERY_ENTRIES = 1000
+HEAD_MAX_AGE = timedelta(minutes=10)
 
 
 class RecordDamaged(RuntimeError):
@@ -111,6 +115,8 @@ def append(event: Event) -> Appended:
     appended = Appended(event.seq, event.leaf_hash, path)
     # Kept for this transaction only, so a receipt can be issued for the entry without reading the log.
     db.session.info.setdefault(_APPENDED_KEY, {})[event.seq] = appended
+    if state.size % HEAD_EVERY_ENTRIES == 0:
+        _store(_sign(state))
     return appended
 
 
@@ -118,15 +124,11 @@ def _as_tree_head(row: SignedHead) -> TreeHead:
     return TreeHead(row.size, bytes.fromhex(row.root_hash), row.timestamp, bytes.fromhex(row.signature))
 
 
-def sign_head() -> TreeHead | None:
-    """Sign the log as it stands (once per size). None while the log is empty."""
-    state = _state()
-    if state.size == 0:
-        return None
-    existing = db.session.scalar(select(SignedHead).where(SignedHead.size == state.size))
-    if existing is not None:
-        return _as_tree_head(existing)
-    head = sign_tree_head(signing_key(), state.size, _compact(state).root(), utc_timestamp(utcnow()))
+def _sign(state: LedgerState) -> TreeHead:
+    return sign_tree_head(signing_key(), state.size, _compact(state).root(), utc_timestamp(utcnow()))
+
+
+def _store(head: TreeHead) -> TreeHead:
     db.session.add(
         SignedHead(
             size=head.size,
@@ -139,13 +141,51 @@ def sign_head() -> TreeHead | None:
     return head
 
 
+def _latest_row() -> SignedHead | None:
+    return db.session.scalar(select(SignedHead).order_by(SignedHead.size.desc()).limit(1))
+
+
+def receipt_head() -> TreeHead:
+    """A head for a filing receipt: the log signed as it stands, right after the citizen's entry.
+
+    Not stored: the citizen keeps it. Published heads are kept at a slower pace (see :func:`publish_head`),
+    because every stored head costs an audit one signature check (about 0.1 ms, as much as hashing 200 entries).
+    """
+    return _sign(_state())
+
+
+def publish_head(*, force: bool = False) -> TreeHead | None:
+    """The published head: the latest stored one, or a new one if the log grew since it was signed and it is
+    older than ``HEAD_MAX_AGE`` (or ``force``). None while the log is empty."""
+    state = _state()
+    if state.size == 0:
+        return None
+    latest = _latest_row()
+    if latest is not None and (
+        latest.size == state.size or (not force and latest.created_at > utcnow() - HEAD_MAX_AGE)
+    ):
+        return _as_tree_head(latest)
+    return _store(_sign(state))
+
+
+def covering_head(size: int) -> TreeHead:
+    """A published head that covers the first ``size`` entries, signed now if none does yet."""
+    latest = _latest_row()
+    if latest is not None and latest.size >= size:
+        return _as_tree_head(latest)
+    head = publish_head(force=True)
+    if head is None or head.size < size:
+        raise LookupError("the record does not have that many entries")
+    return head
+
+
 def sign_head_job() -> None:
-    """The periodic job: keep the published head close to the log's size."""
-    sign_head()
+    """The periodic job: publish a head if the log grew."""
+    publish_head(force=True)
 
 
 def latest_head() -> TreeHead | None:
-    row = db.session.scalar(select(SignedHead).order_by(SignedHead.size.desc()).limit(1))
+    row = _latest_row()
     return _as_tree_head(row) if row else None
 
 
@@ -187,8 +227,8 @@ def _checked_leaves(head: TreeHead) -> list[bytes]:
 
 
 def current_head() -> TreeHead:
-    """The latest head, signed now if the log grew since."""
-    head = sign_head()
+    """The published head, refreshed if stale."""
+    head = publish_head()
     if head is None:
         raise LookupError("the record is empty")
     return head
@@ -196,11 +236,9 @@ def current_head() -> TreeHead:
 
 @dataclass(frozen=True)
 class EntryProof:
-    """Everything a verifier needs for one entry: the head signed at filing with the path under it, and a
-    proof (inclusion, plus consistency from the filing head) against the current head."""
+    """A proof against the published head: inclusion of the entry, and consistency from the head the entry's
+    receipt carries (signed right after the entry, so of size ``leaf_index + 1``)."""
 
-    filing_head: TreeHead | None
-    filing_path: list[bytes] | None
     proof: LogProof
     head: TreeHead
 
@@ -208,19 +246,17 @@ class EntryProof:
 def prove(event: Event) -> EntryProof:
     assert event.seq is not None  # only appended events are looked up
     head = current_head()
+    if head.size <= event.seq:
+        head = covering_head(event.seq + 1)
     leaves = _checked_leaves(head)
-    filing = head_at_filing(event)
-    if filing is not None and tree_root(leaves[: filing.size]) != filing.root_hash:
-        raise RecordDamaged(f"the stored events no longer reproduce the signed head of size {filing.size}")
+    filing_size = event.seq + 1
     return EntryProof(
-        filing_head=filing,
-        filing_path=inclusion_proof(event.seq, filing.size, leaves) if filing else None,
         proof=LogProof(
             leaf_index=event.seq,
             tree_size=head.size,
             inclusion_proof=tuple(inclusion_proof(event.seq, head.size, leaves)),
-            consistency_from_size=filing.size if filing else None,
-            consistency_proof=tuple(consistency_proof(filing.size, head.size, leaves)) if filing else (),
+            consistency_from_size=filing_size,
+            consistency_proof=tuple(consistency_proof(filing_size, head.size, leaves)),
         ),
         head=head,
     )
@@ -228,6 +264,8 @@ def prove(event: Event) -> EntryProof:
 
 def consistency_to_current(from_size: int) -> tuple[TreeHead, Sequence[bytes]]:
     head = current_head()
+    if from_size > head.size:
+        head = covering_head(from_size)
     if not 1 <= from_size <= head.size:
         raise ValueError(f"from must be between 1 and {head.size}")
     leaves = _checked_leaves(head)
@@ -238,14 +276,6 @@ def received_event(complaint: Complaint) -> Event | None:
     return db.session.scalar(
         select(Event).where(Event.complaint_id == complaint.id, Event.kind == "received").order_by(Event.id)
     )
-
-
-def head_at_filing(event: Event) -> TreeHead | None:
-    """The first head that covers the event: the one its receipt carries."""
-    row = db.session.scalar(
-        select(SignedHead).where(SignedHead.size > (event.seq or 0)).order_by(SignedHead.size).limit(1)
-    )
-    return _as_tree_head(row) if row else None
 
 
 def verify() -> tuple[VerificationResult, list[int]]:

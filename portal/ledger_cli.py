@@ -28,8 +28,8 @@ def verify_command() -> None:
 
 @ledger_cli.command("sign")
 def sign_command() -> None:
-    """Sign a tree head for the record as it stands now."""
-    head = ledger.sign_head()
+    """Publish a signed tree head for the record as it stands now."""
+    head = ledger.publish_head(force=True)
     commit()
     click.echo(
         "the record is empty"

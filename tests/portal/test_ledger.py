@@ -154,3 +154,30 @@ def test_empty_record_and_ledger_page(client: FlaskClient) -> None:
     assert client.get("/api/v1/ledger/head").status_code == 404
     page = client.get("/ledger").get_data(as_text=True)
     assert "verify_receipt.py" in page
+
+
+def stored_heads(app: Flask) -> list[int]:
+    from portal.models import SignedHead
+
+    with app.app_context():
+        return list(db.session.scalars(sa.select(SignedHead.size).order_by(SignedHead.size)))
+
+
+def test_heads_are_published_at_a_pace_that_keeps_audits_cheap(app: Flask, client: FlaskClient,
+                                                                runner: FlaskCliRunner,
+                                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    # Receipts carry a head of their own; none is stored per filing (each stored head costs an audit 0.1 ms).
+    monkeypatch.setattr(ledger, "HEAD_EVERY_ENTRIES", 6)
+    file_via_api(client)
+    file_via_api(client)
+    assert stored_heads(app) == []
+    assert client.get("/api/v1/ledger/head").get_json()["tree_head"]["size"] == 4
+    file_via_api(client)  # entries 5 and 6: the sixth entry publishes a head by itself
+    assert stored_heads(app) == [4, 6]
+    file_via_api(client)
+    # A fresh published head is served again rather than re-signed at every request...
+    assert client.get("/api/v1/ledger/head").get_json()["tree_head"]["size"] == 6
+    # ...the periodic job (and `flask ledger sign`) publishes one whenever the log grew.
+    assert "size 8" in runner.invoke(args=["ledger", "sign"]).output
+    assert stored_heads(app) == [4, 6, 8]
+    assert runner.invoke(args=["ledger", "verify"]).exit_code == 0
