@@ -163,9 +163,9 @@ def stored_heads(app: Flask) -> list[int]:
         return list(db.session.scalars(sa.select(SignedHead.size).order_by(SignedHead.size)))
 
 
-def test_heads_are_published_at_a_pace_that_keeps_audits_cheap(app: Flask, client: FlaskClient,
-                                                                runner: FlaskCliRunner,
-                                                                monkeypatch: pytest.MonkeyPatch) -> None:
+def test_heads_are_published_at_a_pace_that_keeps_audits_cheap(
+    app: Flask, client: FlaskClient, runner: FlaskCliRunner, monkeypatch: pytest.MonkeyPatch
+) -> None:
     # Receipts carry a head of their own; none is stored per filing (each stored head costs an audit 0.1 ms).
     monkeypatch.setattr(ledger, "HEAD_EVERY_ENTRIES", 6)
     file_via_api(client)
