@@ -12,6 +12,7 @@ from datetime import datetime
 from sqlalchemy import exists, select
 
 from escalation import rules
+from escalation.errors import EscalationRuleError
 from escalation.models import Case, CaseKind
 from escalation.rules import CaseAction, CaseSnapshot, CaseState, Outcome, SweepAction
 from portal import events
@@ -23,7 +24,7 @@ from portal.models import Complaint, ComplaintStatus, Division, OversightBody, S
 AWAITING_REPLY = (ComplaintStatus.ROUTED, ComplaintStatus.REOPENED)
 
 
-class CaseError(ValueError):
+class CaseError(EscalationRuleError):
     """A case cannot be opened as asked (e.g. unknown division)."""
 
 

@@ -8,7 +8,7 @@ malformed policy) stay plain ``ValueError``: they are bugs to fix, not answers t
 from __future__ import annotations
 
 
-class EscalationRuleError(Exception):
+class EscalationRuleError(ValueError):
     """Base of every escalation rule violation."""
 
 

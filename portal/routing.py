@@ -19,7 +19,11 @@ ROUTABLE = frozenset(
 
 
 class RoutingError(ValueError):
-    """The requested routing is impossible (unknown category or division, or a closed complaint)."""
+    """The requested routing is impossible: no such bureau."""
+
+
+class NotRoutableError(RoutingError):
+    """The complaint is no longer routed (the bureau replied or resolved it)."""
 
 
 def bureau_for(division: Division, category_key: str) -> Bureau:
@@ -46,7 +50,7 @@ def route(
     """Assign ``complaint`` to the bureau for ``category_key`` in ``division`` (default: the complaint's own)
     and start the bureau's reply deadline."""
     if complaint.status not in ROUTABLE:
-        raise RoutingError(f"a {complaint.status.value} complaint cannot be rerouted")
+        raise NotRoutableError(f"a {complaint.status.value} complaint cannot be rerouted")
     now = now or utcnow()
     previous = complaint.bureau
     bureau = bureau_for(division or complaint.division, category_key)

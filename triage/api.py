@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Response, jsonify
-from flask_babel import gettext as _
 
 from portal.api import make_api_blueprint
 from portal.api.common import json_object, validated_form
@@ -19,7 +18,7 @@ from portal.i18n import current_language
 from portal.public_view import public_complaint
 from portal.unit_of_work import commit
 from triage import service
-from triage.forms import MisconductReviewForm, RoutingForm
+from triage.forms import MisconductReviewForm, RoutingForm, refusal
 from triage.models import Assessment
 
 triage_api = make_api_blueprint("triage_api", __name__)
@@ -66,11 +65,10 @@ def triage_queue() -> Response:
 
 def _refused(error: Exception) -> ApiError:
     db.session.rollback()
-    if isinstance(error, service.ReasonRequired):
-        return validation_failed(
-            {"reason": [_("Give a reason: you are departing from the model's suggestion or re-routing.")]}
-        )
-    return validation_failed({"division": [_("Unknown division or unit code.")]})
+    explained = refusal(error)
+    if explained.status == 409:
+        return ApiError(409, "conflict", explained.message)
+    return validation_failed({explained.field: [explained.message]})
 
 
 @triage_api.post("/complaints/<code>/routing")

@@ -94,7 +94,8 @@ def predict_command() -> None:
                     "category": prediction.category,
                     "label": _label(prediction.category),
                     "confidence": round(prediction.confidence, 4),
-                    "auto_route": prediction.confidence >= threshold,
+                    # As the portal decides: a misconduct flag always goes to a human.
+                    "auto_route": prediction.routes_at(threshold) and not signal.flag,
                     "misconduct": {"flag": signal.flag, "track": signal.track if signal.flag else None},
                 },
                 ensure_ascii=False,

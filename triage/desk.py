@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
 
 from portal import jobs
@@ -18,7 +19,7 @@ from portal.models import Complaint
 from portal.staff import make_staff_blueprint
 from portal.unit_of_work import commit
 from triage import RETRAIN_JOB, service
-from triage.forms import MisconductReviewForm, RoutingForm
+from triage.forms import MisconductReviewForm, RoutingForm, refusal
 
 desk = make_staff_blueprint("triage_desk", __name__, url_prefix="/staff/triage")
 
@@ -76,11 +77,13 @@ def decide(code: str) -> str | Response | tuple[str, int]:
                 reason=routing.reason.data,
             )
         except service.TriageError as exc:
-            routing.reason.errors.append(_explain(exc))
-        else:
-            commit()
-            flash(_("Routed. The decision is on the record and kept as a training example."))
-            return redirect(url_for("triage_desk.queue"))
+            status = _refused(
+                exc, routing
+            )  # before rendering: it rolls back and puts the message on the form
+            return _render(complaint, routing, MisconductReviewForm(prefix="misconduct")), status
+        commit()
+        flash(_("Routed. The decision is on the record and kept as a training example."))
+        return redirect(url_for("triage_desk.queue"))
     return _render(complaint, routing, MisconductReviewForm(prefix="misconduct")), 422
 
 
@@ -100,12 +103,12 @@ def review(code: str) -> str | Response | tuple[str, int]:
                 division_code=form.division.data or None,
                 accused_unit_code=form.accused_unit_code.data or None,
             )
-        except (service.TriageError, ValueError) as exc:
-            form.reason.errors.append(_explain(exc))
-        else:
-            commit()
-            flash(_("Misconduct review recorded."))
-            return redirect(url_for("triage_desk.queue"))
+        except ValueError as exc:  # a TriageError, or the oversight rules refusing the target
+            status = _refused(exc, form)
+            return _render(complaint, RoutingForm(locale=current_language(), prefix="route"), form), status
+        commit()
+        flash(_("Misconduct review recorded."))
+        return redirect(url_for("triage_desk.queue"))
     return _render(complaint, RoutingForm(locale=current_language(), prefix="route"), form), 422
 
 
@@ -118,10 +121,10 @@ def retrain() -> Response:
     return redirect(url_for("triage_desk.queue"))
 
 
-def _explain(error: Exception) -> str:
-    # Nothing of a refused decision may be stored; the page is rendered again from the database.
+def _refused(error: Exception, form: FlaskForm) -> int:
+    """Show why the decision was refused on the form; nothing of it is stored. Returns the HTTP status."""
     db.session.rollback()
-    if isinstance(error, service.ReasonRequired):
-        return _("Give a reason: you are departing from the model's suggestion or re-routing.")
-    # Any other refusal names a target that does not exist (a division, a bureau, or an oversight unit code).
-    return _("Unknown division or unit code.")
+    explained = refusal(error)
+    field = getattr(form, explained.field, None) or form.reason
+    field.errors = [*field.errors, explained.message]
+    return explained.status

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import SelectField, StringField
@@ -14,6 +16,7 @@ from portal.categories import CATEGORIES, CATEGORY_KEYS
 from portal.domain import Track
 from portal.fields import free_text
 from portal.intake.sanitise import clean_line
+from triage import service
 
 REASON_HINT = _l("Required when you depart from the model's suggestion or re-route.")
 
@@ -82,3 +85,30 @@ class MisconductReviewForm(FlaskForm):
             self.track.errors.append(_l("Choose discipline or supervision."))
             valid = False
         return valid
+
+
+@dataclass(frozen=True)
+class Refusal:
+    """Why a triage decision was refused: the HTTP status, the field to show it on, and the message."""
+
+    status: int
+    field: str
+    message: str
+
+
+def refusal(error: Exception) -> Refusal:
+    """Explain a refused decision. Anything not named here is a target that does not exist (a division, a
+    bureau, or an oversight unit code the rules rejected)."""
+    if isinstance(error, service.ReasonRequired):
+        return Refusal(
+            422, "reason", _("Give a reason: you are departing from the model's suggestion or re-routing.")
+        )
+    if isinstance(error, service.NotRoutable):
+        return Refusal(
+            409,
+            "category",
+            _("This complaint is closed: it can be routed again only if the citizen contests."),
+        )
+    if isinstance(error, service.AlreadyReviewed):
+        return Refusal(409, "decision", _("The misconduct review of this complaint is already decided."))
+    return Refusal(422, "division", _("Unknown division or unit code."))

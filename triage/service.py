@@ -9,15 +9,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import case, or_, select
+from sqlalchemy import case, func, or_, select
 
 from portal import events
 from portal.domain import Track
 from portal.extensions import db
 from portal.models import Complaint, ComplaintStatus, Division, RoutedBy, StaffUser
-from portal.routing import RoutingError, route
+from portal.routing import NotRoutableError, RoutingError, route
 from triage import runtime
 from triage.models import Assessment, ExampleSource, LabelledExample, MisconductReview
 
@@ -32,6 +31,14 @@ class ReasonRequired(TriageError):
 
 class UnknownTarget(TriageError):
     """No such division, bureau or unit."""
+
+
+class NotRoutable(TriageError):
+    """The complaint is closed (resolved or answered): it is no longer routed."""
+
+
+class AlreadyReviewed(TriageError):
+    """The misconduct review was already decided (or there is nothing to review)."""
 
 
 def classify(complaint_id: int) -> None:
@@ -69,7 +76,11 @@ def classify(complaint_id: int) -> None:
     assessment.confidence = prediction.confidence
     assessment.threshold = threshold
     assessment.top = [[key, round(probability, 4)] for key, probability in prediction.top]
-    if prediction.confidence >= threshold:
+    if signal.flag:
+        # A human decides where an allegation goes: auto-routing could hand it to the very bureau it accuses,
+        # whose officers would then see the complainant's contact details.
+        _queue(complaint, reason="misconduct flagged")
+    elif prediction.routes_at(threshold):
         assessment.auto_routed = True
         route(
             complaint,
@@ -164,6 +175,8 @@ def decide_routing(
             reason=reason,
             now=now,
         )
+    except NotRoutableError as exc:
+        raise NotRoutable(str(exc)) from exc
     except RoutingError as exc:
         raise UnknownTarget(str(exc)) from exc
     example = LabelledExample(
@@ -189,12 +202,14 @@ def review_misconduct(
     division_code: str | None = None,
     accused_unit_code: str | None = None,
 ) -> None:
-    """Confirm a flagged (or alleged) misconduct, which opens an oversight case, or dismiss it."""
+    """Confirm a flagged (or alleged) misconduct, which opens an oversight case, or dismiss it. Once only:
+    a second confirmation would open a second case, and a late dismissal would contradict the open one."""
     if not reason.strip():
         raise ReasonRequired
     assessment = assessment_of(complaint)
-    if assessment is not None:
-        assessment.misconduct_review = MisconductReview.CONFIRMED if confirm else MisconductReview.DISMISSED
+    if assessment is None or assessment.misconduct_review is not MisconductReview.PENDING:
+        raise AlreadyReviewed
+    assessment.misconduct_review = MisconductReview.CONFIRMED if confirm else MisconductReview.DISMISSED
     if not confirm:
         events.record(
             "misconduct_dismissed",
@@ -228,17 +243,18 @@ def mark_referred(complaint: Complaint) -> None:
 
 
 def labelled_examples() -> list[tuple[str, str, str]]:
-    """Staff decisions as (title, body, category key), oldest first, for the next training run."""
+    """Staff decisions as (title, body, category key), oldest first, for the next training run.
+
+    Only the latest decision per complaint counts: a correction replaces the earlier routing of the same text
+    instead of teaching the model two labels for it.
+    """
+    latest = select(func.max(LabelledExample.id)).group_by(LabelledExample.complaint_id).scalar_subquery()
     rows = db.session.execute(
-        select(LabelledExample.title, LabelledExample.body, LabelledExample.category_key).order_by(
-            LabelledExample.id
-        )
+        select(LabelledExample.title, LabelledExample.body, LabelledExample.category_key)
+        .where(or_(LabelledExample.complaint_id.is_(None), LabelledExample.id.in_(latest)))
+        .order_by(LabelledExample.id)
     )
     return [(row.title, row.body, row.category_key) for row in rows]
-
-
-def training_data_path() -> str:
-    return current_app.config["TRIAGE_TRAINING_DATA"]
 
 
 CONFIRMED_TEXT = _l("A triage officer referred the misconduct allegation to an oversight body")

@@ -64,17 +64,20 @@ def test_the_threshold_is_configurable(app: Flask, client: FlaskClient, config_o
         assert find_by_code(code).status is ComplaintStatus.TRIAGE
 
 
-def test_misconduct_is_flagged_and_queued_for_confirmation_even_when_routed(
-    app: Flask, client: FlaskClient
-) -> None:
+def test_misconduct_is_flagged_and_never_routed_automatically(app: Flask, client: FlaskClient) -> None:
     code = file_via_api(
         client,
         title="环保局执法人员收钱包庇排污企业",
         body="A1区生态环境局的执法人员李某多次收受化工厂的红包，对夜间偷排废水的问题视而不见，群众举报后也不作为。",
     )["tracking_code"]
     with app.app_context():
+        # Clearly an environment complaint, but it accuses that very bureau: a human must decide.
+        complaint = find_by_code(code)
+        assert complaint.status is ComplaintStatus.TRIAGE
+        assert complaint.bureau is None
         assessment = db.session.scalars(select(Assessment)).one()
         assert assessment.misconduct_flag
+        assert not assessment.auto_routed
         assert assessment.misconduct_review is MisconductReview.PENDING
         assert assessment.misconduct_evidence
         [item] = service.queue()
