@@ -87,13 +87,13 @@ def list_escalations() -> Response:
     return jsonify({"escalations": [staff_case(case, language) for case in found]})
 
 
-@escalation_api.get("/escalations/<int:case_id>")
+@escalation_api.get("/escalations/<id:case_id>")
 @requires_role(Role.LIAISON)
 def show_escalation(case_id: int) -> Response:
     return jsonify(staff_case(_visible_case_or_404(case_id), current_language()))
 
 
-@escalation_api.post("/escalations/<int:case_id>/actions")
+@escalation_api.post("/escalations/<id:case_id>/actions")
 @requires_role(Role.LIAISON)
 def act_on_escalation(case_id: int) -> tuple[Response, int]:
     case = _visible_case_or_404(case_id)

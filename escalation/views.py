@@ -114,7 +114,7 @@ def case_list() -> str:
     )
 
 
-@desk.route("/escalations/<int:case_id>", methods=["GET", "POST"])
+@desk.route("/escalations/<id:case_id>", methods=["GET", "POST"])
 @requires_role(Role.LIAISON)
 def case_detail(case_id: int) -> str | Response | tuple[str, int]:
     case = db.session.get(Case, case_id)

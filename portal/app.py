@@ -15,6 +15,7 @@ from typing import Any
 from flask import Flask, Response
 from flask_babel import lazy_gettext as _l
 from werkzeug.middleware.proxy_fix import ProxyFix
+from werkzeug.routing import IntegerConverter, Map
 
 from portal import cli, errors, i18n, jobs, ledger, photos, public_view, templating
 from portal.api import api_bp
@@ -102,11 +103,18 @@ def _security_headers(response: Response) -> Response:
     return response
 
 
+class IdConverter(IntegerConverter):
+    """Row ids in URLs: positive and within the 32-bit integer columns, so no id can overflow a query."""
+
+    def __init__(self, url_map: Map) -> None:
+        super().__init__(url_map, min=1, max=2**31 - 1)
+
+
 def _register_core(app: Flask) -> None:
+    app.url_map.converters["id"] = IdConverter
     app.register_blueprint(public_bp)
     app.register_blueprint(staff_bp)
     app.register_blueprint(api_bp)
-    csrf.exempt(api_bp)  # token-authenticated JSON; no cookies are honoured there
     app.register_blueprint(open311_bp)
     csrf.exempt(open311_bp)  # api_key-authenticated form posts from other servers; no cookies are honoured
     errors.init_app(app)

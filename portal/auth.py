@@ -24,6 +24,7 @@ from portal.models import ApiToken, Role, StaffUser, utcnow
 F = TypeVar("F", bound=Callable[..., Any])
 TOKEN_PREFIX = "fat_"  # noqa: S105 - a public marker that makes leaked tokens easy to spot, not a secret
 PUBLIC_ATTRIBUTE = "_fire_alarm_public"
+USERNAME_MAX = 64
 # A hash to compare against when the username is unknown, so a failed login takes as long either way.
 _DUMMY_HASH = generate_password_hash(secrets.token_hex(16))
 
@@ -52,7 +53,9 @@ def hash_password(password: str) -> str:
 
 
 def authenticate(username: str, password: str) -> StaffUser | None:
-    user = db.session.scalar(select(StaffUser).where(StaffUser.username == username))
+    # A name no account can have (too long, or with a NUL, which PostgreSQL refuses) is simply unknown.
+    plausible = len(username) <= USERNAME_MAX and "\x00" not in username
+    user = db.session.scalar(select(StaffUser).where(StaffUser.username == username)) if plausible else None
     if user is None or not user.active:
         check_password_hash(_DUMMY_HASH, password)
         return None

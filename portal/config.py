@@ -6,8 +6,10 @@ inline after commit, so a fresh checkout runs without any server. Production set
 
 from __future__ import annotations
 
+import contextlib
 import os
 import secrets
+import tempfile
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
 from datetime import date
@@ -81,17 +83,21 @@ def normalise_database_url(url: str) -> str:
 def load_or_create_secret_key(instance_path: Path) -> str:
     """Read the instance's secret key, generating it on first run. There is no fallback key in code."""
     key_file = instance_path / SECRET_KEY_FILE
-    if key_file.exists():
-        return key_file.read_text(encoding="utf-8").strip()
-    instance_path.mkdir(parents=True, exist_ok=True)
-    key = secrets.token_hex(32)
-    # O_EXCL: when two processes start at once, exactly one writes the key and the other reads it.
-    try:
-        fd = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    except FileExistsError:
-        return key_file.read_text(encoding="utf-8").strip()
-    with os.fdopen(fd, "w", encoding="utf-8") as handle:
-        handle.write(key)
+    if not key_file.exists():
+        instance_path.mkdir(parents=True, exist_ok=True)
+        # Written whole under a temporary name, then linked into place: a process starting at the same moment
+        # either sees no file or the complete key, never an empty one; the first link wins.
+        fd, temporary = tempfile.mkstemp(dir=instance_path, prefix=".secret_key.")
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8") as handle:
+                handle.write(secrets.token_hex(32))
+            with contextlib.suppress(FileExistsError):
+                os.link(temporary, key_file)
+        finally:
+            os.unlink(temporary)
+    key = key_file.read_text(encoding="utf-8").strip()
+    if not key:
+        raise ConfigError(f"{key_file} is empty: delete it to generate a new key, or set SECRET_KEY")
     return key
 
 

@@ -19,6 +19,8 @@ from typing import Any
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from flask import current_app
 from sqlalchemy import select
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from portal.extensions import db
 from portal.models import Complaint, Event, LedgerState, SignedHead, utcnow
@@ -81,11 +83,18 @@ def entry_bytes(event: Event) -> bytes:
 
 def _state() -> LedgerState:
     # FOR UPDATE: appends are serialised on this row (PostgreSQL); SQLite serialises writers anyway.
-    state = db.session.scalar(select(LedgerState).where(LedgerState.id == STATE_ID).with_for_update())
+    query = select(LedgerState).where(LedgerState.id == STATE_ID).with_for_update()
+    state = db.session.scalar(query)
     if state is None:
-        state = LedgerState(id=STATE_ID, size=0, compact_range=[])
-        db.session.add(state)
-        db.session.flush()
+        # The migration creates the row; a database built by create_all (tests) may not have it yet, and two
+        # first filings may race to add it: the loser's insert does nothing and both then lock the same row.
+        dialect_insert = (
+            postgresql_insert if db.session.get_bind().dialect.name == "postgresql" else sqlite_insert
+        )
+        db.session.execute(
+            dialect_insert(LedgerState).values(id=STATE_ID, size=0, compact_range=[]).on_conflict_do_nothing()
+        )
+        state = db.session.scalars(query).one()
     return state
 
 

@@ -7,6 +7,7 @@ clean copy still carries metadata the photo is simply not published (fail closed
 
 from __future__ import annotations
 
+import re
 import secrets
 from dataclasses import dataclass
 from datetime import datetime
@@ -35,6 +36,8 @@ PUBLISH_JOB = "publish_photo"
 EXTENSIONS = {"image/jpeg": "jpg", "image/png": "png", "image/webp": "webp"}
 # With exact coordinates, a photo further than this from them is "far from the claimed place".
 COORDINATE_RADIUS_KM = 2.0
+# A public copy's name: 18 random bytes in URL-safe base64, and the extension.
+PUBLIC_NAME_RE = re.compile(r"[A-Za-z0-9_-]{24}\.(?:jpg|png|webp)")
 
 
 class EvidenceRejected(ValueError):
@@ -156,6 +159,8 @@ def publish(photo_id: int) -> None:
 
 def published_photo(name: str) -> Photo | None:
     """The photo behind a public name (the part before the extension), if it is published."""
+    if not PUBLIC_NAME_RE.fullmatch(name):
+        return None
     stem = name.rsplit(".", 1)[0]
     return db.session.scalar(select(Photo).where(Photo.public_name == stem, Photo.published.is_(True)))
 

@@ -51,7 +51,7 @@ def public_complaint(complaint: Complaint, locale: str) -> dict[str, Any]:
         "status": complaint.status.value,
         "status_label": str(STATUS_LABELS[complaint.status]),
         "division": {"code": complaint.division.code, "name": complaint.division.name(locale)},
-        "address": complaint.address,
+        "address": _redacted(complaint, complaint.address, locale),
         "category": {"key": category.key, "label": category.label(locale)} if category else None,
         "bureau": {"code": bureau.code, "name": bureau.name(locale)} if bureau else None,
         "reply_due_at": complaint.reply_due_at.isoformat() if complaint.reply_due_at else None,

@@ -2,27 +2,34 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from typing import Any, TypeVar
 
 from flask import request
 from flask_babel import gettext as _
 from flask_wtf import FlaskForm
-from werkzeug.exceptions import BadRequest
 
 from portal.errors import ApiError, validation_failed
 from portal.intake.payload import PayloadError, flat_formdata, form_errors
+
+
+def parse_json(text: str | bytes) -> Any:
+    """Decoded JSON, or a 400: also for what parses but cannot be stored or hashed (lone UTF-16 surrogates,
+    which cannot be encoded as UTF-8) and for nesting deep enough to exhaust the parser's recursion."""
+    try:
+        value = json.loads(text)
+        json.dumps(value, ensure_ascii=False).encode()
+    except (ValueError, RecursionError, UnicodeEncodeError) as exc:
+        raise ApiError(400, "malformed_json", _("The request body is not valid JSON.")) from exc
+    return value
 
 
 def json_body() -> Any:
     """The request's JSON, or a 4xx in the caller's language when it is missing or malformed."""
     if not request.is_json:
         raise ApiError(415, "unsupported_media_type", _("Send the request body as application/json."))
-    try:
-        # Not silent: `null` is valid JSON (None) and must be told apart from a body that does not parse.
-        return request.get_json()
-    except BadRequest as exc:
-        raise ApiError(400, "malformed_json", _("The request body is not valid JSON.")) from exc
+    return parse_json(request.get_data())
 
 
 def json_object() -> dict[str, Any]:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from flask import Response, jsonify, request, url_for
@@ -10,7 +9,7 @@ from flask_babel import gettext as _
 
 from portal import public_view
 from portal.api import api_bp
-from portal.api.common import json_body, json_object, validated_form
+from portal.api.common import json_body, json_object, parse_json, validated_form
 from portal.auth import public
 from portal.errors import ApiError, validation_failed
 from portal.i18n import current_language
@@ -37,10 +36,7 @@ def _complaint_document() -> Any:
     part = request.form.get("complaint")
     if part is None:
         raise ApiError(400, "missing_part", _('Send the complaint as JSON in a part named "complaint".'))
-    try:
-        return json.loads(part)
-    except ValueError as exc:
-        raise ApiError(400, "malformed_json", _("The request body is not valid JSON.")) from exc
+    return parse_json(part)
 
 
 @api_bp.post("/complaints")

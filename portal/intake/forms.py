@@ -39,6 +39,10 @@ PHONE_RE = re.compile(r"^(?:\+?86[ -]?)?(?:1[3-9]\d{9}|0\d{2,3}-?\d{7,8}(?:-\d{1
 EMAIL_RE = re.compile(r"^[^@\s]{1,64}@[^@\s]+\.[^@\s.]{2,}$")
 
 
+def compact_phone(value: object) -> object:
+    return value.replace(" ", "") if isinstance(value, str) else value
+
+
 class LocalisedFloatField(FloatField):
     """A float field whose parse error is ours, so it is translated like every other message."""
 
@@ -59,11 +63,12 @@ class ContactForm(Form):
         filters=[clean_line],
         validators=[Optional(), Length(max=100, message=_l("At most %(max)d characters."))],
     )
-    phone = StringField(_l("Phone"), filters=[clean_line], validators=[Optional()])
+    # Stored without spaces, in the form it was validated in (and so within the column's 40 characters).
+    phone = StringField(_l("Phone"), filters=[clean_line, compact_phone], validators=[Optional()])
     email = StringField(_l("E-mail"), filters=[clean_line], validators=[Optional()])
 
     def validate_phone(self, field: Field) -> None:
-        if field.data and not PHONE_RE.match(field.data.replace(" ", "")):
+        if field.data and (len(field.data) > 40 or not PHONE_RE.match(field.data)):
             raise ValidationError(_l("Enter a mainland mobile number or a landline with its area code."))
 
     def validate_email(self, field: Field) -> None:

@@ -38,10 +38,13 @@ def _text(value: Any, path: str, errors: dict[str, list[str]]) -> str | None:
 def _number(value: Any, path: str, errors: dict[str, list[str]]) -> str | None:
     if value is None:
         return None
-    if isinstance(value, bool) or not isinstance(value, int | float):
+    try:
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            raise TypeError(value)
+        return repr(float(value))
+    except (TypeError, OverflowError):  # OverflowError: an integer too large for a float, e.g. 10**400
         errors[path] = [_("Must be a number.")]
         return None
-    return repr(float(value))
 
 
 def _boolean(value: Any, path: str, errors: dict[str, list[str]]) -> bool:
@@ -91,7 +94,8 @@ def complaint_formdata(payload: Any) -> tuple[MultiDict[str, str], dict[str, lis
     raw_misconduct = payload.get("misconduct")
     misconduct = _object(raw_misconduct, "misconduct", errors)
     # Sending a misconduct object is the allegation; "alleged": false inside it withdraws it explicitly.
-    if raw_misconduct is not None and misconduct and misconduct.get("alleged", True) is not False:
+    alleged = _boolean(misconduct.get("alleged", True), "misconduct.alleged", errors)
+    if raw_misconduct is not None and misconduct and alleged:
         data["misconduct-alleged"] = "y"
     for name in MISCONDUCT_FIELDS:
         put(f"misconduct-{name}", _text(misconduct.get(name), f"misconduct.{name}", errors))

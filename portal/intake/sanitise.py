@@ -13,7 +13,8 @@ import unicodedata
 import bleach
 
 # C0/C1 controls and the Unicode bidi overrides that can disguise text; newlines and tabs survive.
-_INVISIBLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+# Lone UTF-16 surrogates too: they cannot be encoded as UTF-8, so nothing could store or hash them.
+_INVISIBLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
 
 
 def clean_text(value: object) -> object:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from flask import abort, flash, make_response, redirect, render_template, request, send_file, session, url_for
+from flask import abort, flash, make_response, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
@@ -19,8 +19,6 @@ from portal.photos import EvidenceRejected, Upload, inspect_files
 from portal.public import public_bp
 from portal.record import verify_receipt
 from portal.unit_of_work import commit
-
-RECEIPT_KEY = "receipt"
 
 
 @public_bp.route("/", methods=["GET", "POST"])
@@ -41,24 +39,9 @@ def file_complaint() -> str | Response | tuple[str, int]:
         return render_template("public/file.html", form=form), 422
     receipt = service.file_complaint(draft_from_form(form, language), uploads)
     commit()
-    # The secret is shown once, on the next page, and never stored in clear: keep it only until then.
-    session[RECEIPT_KEY] = {
-        "tracking_code": receipt.tracking_code,
-        "follow_up_secret": receipt.follow_up_secret,
-        "anonymous": receipt.anonymous,
-        "leaf_index": receipt.record["leaf_index"],
-        "tree_head": receipt.record["tree_head"],
-    }
-    return redirect(url_for("public.receipt"), code=303)
-
-
-@public_bp.get("/receipt")
-def receipt() -> str | Response:
-    shown = session.pop(RECEIPT_KEY, None)
-    if shown is None:
-        flash(_("The receipt is shown only once. Look your complaint up with its tracking code."))
-        return redirect(url_for("public.lookup"))
-    response = make_response(render_template("public/receipt.html", receipt=shown))
+    # The receipt is the answer to the POST itself: the secret is never stored in clear, not even in the
+    # session cookie, and no cache may keep the page.
+    response = make_response(render_template("public/receipt.html", receipt=receipt), 201)
     response.headers["Cache-Control"] = "no-store"
     return response
 

@@ -12,7 +12,7 @@ from portal.models import Photo
 from portal.staff import staff_bp
 
 
-@staff_bp.get("/evidence/<int:photo_id>")
+@staff_bp.get("/evidence/<id:photo_id>")
 def original_photo(photo_id: int) -> Response:
     photo = db.session.get(Photo, photo_id)
     if photo is None or not photos.may_see_originals(current_user, photo.complaint):

@@ -72,3 +72,23 @@ def test_pages_carry_security_headers(client) -> None:
     assert "frame-ancestors 'none'" in response.headers["Content-Security-Policy"]
     assert "'unsafe-inline'" not in response.headers["Content-Security-Policy"]
     assert response.headers["X-Content-Type-Options"] == "nosniff"
+
+
+def test_an_empty_key_file_is_an_error_not_an_empty_key(tmp_path: Path) -> None:
+    (tmp_path / "secret_key").write_text("", encoding="utf-8")
+    with pytest.raises(ConfigError, match="empty"):
+        settings_from_env({}, tmp_path)
+
+
+@pytest.mark.parametrize("config_overrides", [{"WTF_CSRF_ENABLED": True}])
+def test_every_api_blueprint_is_exempt_from_csrf(app, client) -> None:
+    # Bearer-token APIs take no cookies, so CSRF does not apply; every /api blueprint must say so.
+    from portal.extensions import csrf
+
+    api_blueprints = {
+        name for name, blueprint in app.blueprints.items() if (blueprint.url_prefix or "").startswith("/api")
+    }
+    assert {"api", "triage_api", "escalation_api"} <= api_blueprints
+    assert api_blueprints <= {blueprint.name for blueprint in csrf._exempt_blueprints}
+    response = client.post("/api/v1/complaints/FA-0000-0000-0000/routing", json={"category": "transport"})
+    assert response.status_code == 401  # refused for want of a token, not for want of a CSRF token

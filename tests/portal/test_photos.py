@@ -148,7 +148,7 @@ def test_the_form_accepts_photos_and_shows_the_check_to_staff(app: Flask, client
     from tests.factories import PASSWORD, make_staff
 
     form = {**VALID_COMPLAINT, "evidence": (io.BytesIO(jpeg_with_gps(ELSEWHERE)), "photo.jpg")}
-    assert client.post("/", data=form, content_type="multipart/form-data").status_code == 303
+    assert client.post("/", data=form, content_type="multipart/form-data").status_code == 201
     with app.app_context():
         make_staff("tri", Role.TRIAGE)
         code = db.session.scalars(select(Complaint.tracking_code)).one()

@@ -194,3 +194,25 @@ def test_received_event_records_a_digest_of_the_text(app: Flask, client: FlaskCl
         assert event.complaint.tracking_code == code
         assert len(event.payload["content_sha256"]) == 64
         assert "contact" not in str(event.payload)
+
+
+def test_an_explicit_no_withdraws_the_allegation(app: Flask, client: FlaskClient) -> None:
+    receipt = file_via_api(client, misconduct={"alleged": False, "accused_unit": "某单位"})
+    assert stored(app, receipt["tracking_code"]).misconduct_alleged is False
+    refused = client.post("/api/v1/complaints", json=complaint_payload(misconduct={"alleged": "no"}))
+    assert refused.status_code == 422
+    assert "misconduct.alleged" in refused.get_json()["error"]["fields"]
+
+
+def test_phone_numbers_are_stored_compact(app: Flask, client: FlaskClient) -> None:
+    receipt = file_via_api(client, contact={"phone": "139 1234 5678"})
+    assert stored(app, receipt["tracking_code"]).contact_phone == "13912345678"
+    spaced = "+ 8 6 - 0 1 0 - 8 8 8 8 8 8 8 8 - 1 2 3 4 5 6"
+    # Valid once the spaces are gone, and stored that way, within the column's 40 characters.
+    receipt = file_via_api(client, contact={"phone": spaced})
+    assert stored(app, receipt["tracking_code"]).contact_phone == "+86-010-88888888-123456"
+
+
+def test_addresses_are_redacted_too(client: FlaskClient) -> None:
+    code = file_via_api(client, address="人民路5号，电话13912345678")["tracking_code"]
+    assert "13912345678" not in client.get(f"/api/v1/complaints/{code}").get_json()["address"]

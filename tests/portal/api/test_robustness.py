@@ -55,3 +55,33 @@ def test_random_codes_never_cause_a_server_error(app: Flask, code: str) -> None:
     assert client.get(
         "/api/v1/complaints/" + code.replace("/", "").replace("?", "").replace("#", "")
     ).status_code in {200, 404, 308}
+
+
+def test_json_that_parses_but_cannot_be_stored_is_a_400(app: Flask) -> None:
+    client = app.test_client()
+    nested = "[" * 100_000 + "]" * 100_000
+    lone_surrogate = '{"title": "\\ud800路灯坏了", "body": "路灯坏了很久很久没人修", "division": "XD-A1"}'
+    for body in (nested, lone_surrogate):
+        response = client.post("/api/v1/complaints", data=body, content_type="application/json")
+        assert response.status_code == 400
+        response = client.post("/api/v1/auth/tokens", data=body, content_type="application/json")
+        assert response.status_code == 400
+
+
+def test_numbers_too_large_for_a_float_are_refused(app: Flask) -> None:
+    client = app.test_client()
+    body = (
+        '{"title": "路灯坏了", "body": "路灯坏了很久很久没人修", "division": "XD-A1", "lat": 1'
+        + "0" * 400
+        + ', "lon": 1}'
+    )
+    response = client.post("/api/v1/complaints", data=body, content_type="application/json")
+    assert response.status_code == 422
+    assert "lat" in response.get_json()["error"]["fields"]
+
+
+def test_ids_beyond_the_columns_and_nul_bytes_are_not_found(app: Flask) -> None:
+    client = app.test_client()
+    assert client.get("/evidence/abc%00.jpg").status_code == 404
+    assert client.post("/api/v1/auth/tokens", json={"username": "a\x00b", "password": "x"}).status_code == 401
+    assert client.get("/staff/evidence/99999999999999999999").status_code == 404
