@@ -44,10 +44,10 @@ def create_user(username: str, role: str, body_code: str | None, bureau_code: st
     staff_role = Role(role)
     body = _lookup(OversightBody, body_code, "--body") if body_code else None
     bureau = _lookup(Bureau, bureau_code, "--bureau") if bureau_code else None
-    if staff_role is Role.LIAISON and body is None:
-        raise click.ClickException("a liaison officer needs --body (their oversight body)")
-    if staff_role is Role.BUREAU and bureau is None:
-        raise click.ClickException("a bureau officer needs --bureau (their bureau)")
+    if (staff_role is Role.LIAISON) != (body is not None):
+        raise click.ClickException("--body is for liaison officers, and every liaison officer needs one")
+    if (staff_role is Role.BUREAU) != (bureau is not None):
+        raise click.ClickException("--bureau is for bureau officers, and every bureau officer needs one")
     password = "" if sys.stdin.isatty() else sys.stdin.readline().strip()
     generated = not password
     if generated:
@@ -87,10 +87,10 @@ def worker_command(burst: bool) -> None:
 
 @jobs_cli.command("sweep")
 def sweep_command() -> None:
-    """Re-enqueue complaints whose classification job was lost (e.g. while Redis was down)."""
+    """Re-enqueue work whose job was lost (e.g. while Redis was down): classifications and photo publications."""
     count = requeue_stale()
     commit()
-    click.echo(f"re-enqueued {count} complaint(s)")
+    click.echo(f"re-enqueued {count} job(s)")
 
 
 def init_app(app: Flask) -> None:

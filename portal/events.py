@@ -37,8 +37,11 @@ def record(
         payload=dict(payload or {}),
         created_at=utcnow(),
     )
+    # Appended before it is flushed, so the row is inserted once and complete (events are never updated),
+    # and the ledger's lock is always taken before any row the event touches.
+    with db.session.no_autoflush:
+        ledger.append(event)
     db.session.add(event)
-    ledger.append(event)
     db.session.flush()
     for listener in _listeners.get(kind, ()):
         listener(event)

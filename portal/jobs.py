@@ -21,7 +21,8 @@ from flask import Flask, current_app
 from redis import Redis
 from redis.exceptions import RedisError
 from rq import Queue, Retry, SimpleWorker
-from rq.job import Job
+from rq.exceptions import DuplicateJobError, NoSuchJobError
+from rq.job import Job, JobStatus
 from sqlalchemy import event
 from sqlalchemy.orm import Session, SessionTransaction
 
@@ -37,6 +38,7 @@ _PENDING_KEY = "fire_alarm.pending_jobs"
 JOB_TIMEOUT_SECONDS = 300
 RETRY_INTERVALS_SECONDS = (10, 60, 300)
 FAILURE_TTL_SECONDS = 7 * 24 * 3600
+FINISHED_OR_DEAD = frozenset({JobStatus.FINISHED, JobStatus.FAILED, JobStatus.STOPPED, JobStatus.CANCELED})
 
 
 @dataclass(frozen=True)
@@ -104,33 +106,52 @@ def dispatch_pending() -> None:
     """Send the jobs of the transaction that just committed: to rq, or run them inline."""
     pending: list[tuple[str, tuple[JobArg, ...]]] = db.session.info.pop(_PENDING_KEY, [])
     registry = _registry()
-    for name, args in pending:
+    for position, (name, args) in enumerate(pending):
         if registry.redis_url is None:
             _run_inline(name, args)
-        else:
-            send_to_queue(name, *args)
+        elif not send_to_queue(name, *args):
+            # Redis is down: the rest would each wait out the connection timeout too. The sweep has them all.
+            log.warning("Redis unreachable; %d job(s) left for the sweep", len(pending) - position)
+            return
 
 
-def send_to_queue(name: str, *args: JobArg, job_id: str | None = None) -> Job | None:
-    """Put a job on the rq queue now. Returns None (and logs) if Redis cannot be reached."""
+def job_id_for(name: str, *args: JobArg) -> str:
+    return "-".join([name, *(str(arg) for arg in args)])
+
+
+def send_to_queue(name: str, *args: JobArg) -> bool:
+    """Put a job on the rq queue now, once: a job with the same name and ids that is still waiting or running
+    is not added again (the sweep re-enqueues every minute during a backlog). Returns False if Redis cannot
+    be reached."""
+    queue = _registry().queue()
+    job_id = job_id_for(name, *args)
     try:
-        return (
-            _registry()
-            .queue()
-            .enqueue(
+        try:
+            queue.enqueue(
                 execute,
                 name,
                 *args,
                 job_id=job_id,
+                unique=True,
                 job_timeout=JOB_TIMEOUT_SECONDS,
                 retry=Retry(max=len(RETRY_INTERVALS_SECONDS), interval=list(RETRY_INTERVALS_SECONDS)),
+                result_ttl=0,  # nothing reads results; a finished job must not block the next run of its id
                 failure_ttl=FAILURE_TTL_SECONDS,
                 description=f"{name}{args}",
             )
-        )
+        except DuplicateJobError:
+            try:
+                earlier = Job.fetch(job_id, connection=queue.connection)
+            except NoSuchJobError:  # it expired in between: nothing stands in the way any more
+                return send_to_queue(name, *args)
+            if earlier.get_status() in FINISHED_OR_DEAD:
+                # A failed (or stopped) run keeps its id for inspection; the sweep's retry replaces it.
+                earlier.delete()
+                return send_to_queue(name, *args)
     except RedisError:
         log.warning("Redis unreachable; job %s%s left for the sweep", name, args, exc_info=True)
-        return None
+        return False
+    return True
 
 
 def _run_inline(name: str, args: tuple[JobArg, ...]) -> None:
@@ -172,8 +193,8 @@ class AppWorker(SimpleWorker):
 class PeriodicEnqueuer(threading.Thread):
     """Enqueues the registered periodic jobs while the worker runs.
 
-    Several workers each run one; that is harmless because periodic jobs are idempotent sweeps, and a fixed
-    job id collapses duplicates that are still waiting in the queue.
+    Several workers each run one; that is harmless because periodic jobs are idempotent sweeps, and a job is
+    not enqueued again while the previous run of the same job is still waiting or running.
     """
 
     def __init__(self, app: Flask, tick_seconds: float = 5.0) -> None:
@@ -191,7 +212,7 @@ class PeriodicEnqueuer(threading.Thread):
                     last = self._last_run.get(job.name)
                     if last is None or now - last >= job.interval_seconds:
                         self._last_run[job.name] = now
-                        send_to_queue(job.name, job_id=f"periodic-{job.name}")
+                        send_to_queue(job.name)
                 self.stopped.wait(self.tick_seconds)
 
 

@@ -21,6 +21,7 @@ from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.orm import joinedload
 
 from portal.extensions import db
 from portal.models import Complaint, Event, LedgerState, SignedHead, utcnow
@@ -146,7 +147,8 @@ def _store(head: TreeHead) -> TreeHead:
             signature=head.signature.hex(),
         )
     )
-    db.session.flush()
+    # No flush here: during an append the event itself is not in the session yet; the caller's flush or
+    # commit writes both.
     return head
 
 
@@ -166,13 +168,17 @@ def receipt_head() -> TreeHead:
 def publish_head(*, force: bool = False) -> TreeHead | None:
     """The published head: the latest stored one, or a new one if the log grew since it was signed and it is
     older than ``HEAD_MAX_AGE`` (or ``force``). None while the log is empty."""
-    state = _state()
-    if state.size == 0:
-        return None
+    # Decided without the ledger's lock, which would make every reader wait for filings (and them for it).
+    size = db.session.scalar(select(LedgerState.size).where(LedgerState.id == STATE_ID)) or 0
     latest = _latest_row()
+    if size == 0:
+        return None
     if latest is not None and (
-        latest.size == state.size or (not force and latest.created_at > utcnow() - HEAD_MAX_AGE)
+        latest.size >= size or (not force and latest.created_at > utcnow() - HEAD_MAX_AGE)
     ):
+        return _as_tree_head(latest)
+    state = _state()
+    if latest is not None and latest.size == state.size:
         return _as_tree_head(latest)
     return _store(_sign(state))
 
@@ -218,9 +224,14 @@ def filing_receipt(event: Event, head: TreeHead) -> dict[str, Any]:
 
 
 def _events_in_order() -> Iterator[Event]:
-    return iter(
-        db.session.scalars(select(Event).where(Event.seq.is_not(None)).order_by(Event.seq)).yield_per(2000)
+    # The tracking codes come in the same query: an audit must not run one query per complaint.
+    query = (
+        select(Event)
+        .options(joinedload(Event.complaint).load_only(Complaint.tracking_code))
+        .where(Event.seq.is_not(None))
+        .order_by(Event.seq)
     )
+    return iter(db.session.scalars(query).yield_per(2000))
 
 
 def current_leaf_hashes() -> list[bytes]:
@@ -252,9 +263,9 @@ class EntryProof:
     head: TreeHead
 
 
-def prove(event: Event) -> EntryProof:
+def prove(event: Event, head: TreeHead) -> EntryProof:
+    """Prove ``event`` against ``head``, or against a newer head if ``head`` does not cover it yet."""
     assert event.seq is not None  # only appended events are looked up
-    head = current_head()
     if head.size <= event.seq:
         head = covering_head(event.seq + 1)
     leaves = _checked_leaves(head)

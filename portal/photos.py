@@ -144,7 +144,7 @@ def attach(complaint: Complaint, uploads: list[Upload], now: datetime) -> list[P
 
 def publish(photo_id: int) -> None:
     """The publication job: write the metadata-free copy, or leave the photo unpublished. Idempotent."""
-    photo = db.session.get(Photo, photo_id)
+    photo = db.session.get(Photo, photo_id, with_for_update=True)
     if photo is None or photo.published:
         return
     try:
@@ -193,6 +193,10 @@ def photos_of(complaint: Complaint) -> list[Photo]:
 def may_see_originals(staff: StaffUser, complaint: Complaint) -> bool:
     if staff.role in (Role.ADMIN, Role.TRIAGE):
         return True
+    # Originals carry GPS and camera data that can identify who reported misconduct: never for the bureau then.
     return (
-        staff.role is Role.BUREAU and staff.bureau_id is not None and staff.bureau_id == complaint.bureau_id
+        staff.role is Role.BUREAU
+        and not complaint.misconduct_alleged
+        and staff.bureau_id is not None
+        and staff.bureau_id == complaint.bureau_id
     )

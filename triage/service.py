@@ -43,7 +43,8 @@ class AlreadyReviewed(TriageError):
 
 def classify(complaint_id: int) -> None:
     """The classification job: route confidently classified complaints, queue the rest. Idempotent."""
-    complaint = db.session.get(Complaint, complaint_id)
+    # Locked: a duplicate of this job running at the same moment waits, then finds the work done.
+    complaint = db.session.get(Complaint, complaint_id, with_for_update=True)
     if complaint is None or complaint.status is not ComplaintStatus.RECEIVED:
         return
     signal = runtime.misconduct_signal(complaint)

@@ -71,6 +71,7 @@ def file_complaint() -> tuple[Response, int, dict[str, str]]:
         "track_url": url_for("public.track", code=receipt.tracking_code, _external=True),
         "anonymous": receipt.anonymous,
         "record": receipt.record,
+        "content_salt": receipt.content_salt,
     }
     return jsonify(body), 201, {"Location": status_url}
 

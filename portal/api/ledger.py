@@ -55,13 +55,12 @@ def receipt_document(complaint: Complaint) -> dict[str, Any]:
     event = ledger.received_event(complaint)
     if event is None or event.seq is None:
         raise ApiError(404, "not_recorded", _("This complaint has no entry in the record."))
+    head = _current_head()  # committed first: the long read below must hold no lock
     try:
-        found = ledger.prove(event)
-    except LookupError as exc:
-        raise ApiError(404, "empty_record", _("Nothing has been recorded yet.")) from exc
+        found = ledger.prove(event, head)
     except ledger.RecordDamaged as exc:
         raise _damaged() from exc
-    commit()  # a head signed just now is kept, so everyone is shown the same one
+    commit()  # a head signed for this entry is kept, so everyone is shown the same one
     # The head signed at filing is in the citizen's own receipt; this document proves the entry without it.
     return {
         "receipt": {

@@ -90,6 +90,10 @@ CORE_SCHEMAS: dict[str, dict[str, Any]] = {
                 "type": "object",
                 "description": "An allegation of official misconduct; sending it makes the allegation",
                 "properties": {
+                    "alleged": {
+                        "type": "boolean",
+                        "description": "false withdraws the allegation; default true",
+                    },
                     "accused_name": TEXT,
                     "accused_unit": TEXT,
                     "party_member": {"enum": ["yes", "no", "unknown"]},
@@ -110,6 +114,14 @@ CORE_SCHEMAS: dict[str, dict[str, Any]] = {
             "status_url": {"type": "string", "format": "uri"},
             "track_url": {"type": "string", "format": "uri"},
             "anonymous": {"type": "boolean"},
+            "record": {
+                "type": "object",
+                "description": "The receipt for verify_receipt.py: entry, index, head, path",
+            },
+            "content_salt": {
+                "type": "string",
+                "description": "Shown once: with the title and body it recomputes the entry's content_sha256",
+            },
         },
     },
     "PublicComplaint": {
@@ -181,9 +193,34 @@ CORE_PATHS: dict[str, dict[str, Any]] = {
         "post": {
             "summary": "File a complaint (no account needed)",
             "security": [],
-            "requestBody": json_request(ref("NewComplaint")),
+            "requestBody": {
+                "required": True,
+                "content": {
+                    "application/json": {"schema": ref("NewComplaint")},
+                    "multipart/form-data": {
+                        "schema": {
+                            "type": "object",
+                            "required": ["complaint"],
+                            "properties": {
+                                "complaint": {
+                                    "type": "string",
+                                    "description": "The NewComplaint object as JSON",
+                                },
+                                "evidence": {
+                                    "type": "array",
+                                    "maxItems": 5,
+                                    "items": {"type": "string", "format": "binary"},
+                                    "description": "Up to 5 JPEG, PNG or WebP photos of at most 10 MB",
+                                },
+                            },
+                        }
+                    },
+                },
+            },
             "responses": {
                 "201": json_response("Filed; keep the receipt", ref("Receipt")),
+                "413": json_response("The upload is larger than the photos allow", ref("Error")),
+                "415": json_response("Neither JSON nor multipart", ref("Error")),
                 **errors("400", "422", "429"),
             },
         }

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -16,11 +17,11 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from portal import events, jobs, ledger
 from portal.codes import new_follow_up_secret, new_tracking_code, normalise_secret, normalise_tracking_code
 from portal.extensions import db
-from portal.models import Complaint, ComplaintStatus, Division, PartyMembership, utcnow
-from portal.photos import Upload, attach
+from portal.models import Complaint, ComplaintStatus, Division, PartyMembership, Photo, utcnow
+from portal.photos import PUBLISH_JOB, Upload, attach
 
 CLASSIFY_JOB = "classify_complaint"
-REQUEUE_JOB = "requeue_unclassified"
+REQUEUE_JOB = "requeue_unprocessed"
 
 
 @dataclass(frozen=True)
@@ -59,15 +60,18 @@ class Receipt:
     status: ComplaintStatus
     anonymous: bool
     record: dict[str, Any]  # the record receipt: the entry, its index, the signed head and the audit path
+    content_salt: str  # with title and body, recomputes the entry's content_sha256; kept only by the citizen
 
 
 class UnknownDivision(LookupError):
     pass
 
 
-def content_digest(title: str, body: str) -> str:
-    """SHA-256 of the text as filed: recorded publicly so the citizen can show it was not altered later."""
-    return hashlib.sha256(f"{title}\n{body}".encode()).hexdigest()
+def content_digest(salt: str, title: str, body: str) -> str:
+    """SHA-256 of the text as filed, salted: recorded publicly so the citizen (who alone gets the salt) can show
+    the text was not altered later. Without the salt, anyone could confirm guesses of a redacted phone number
+    or name by hashing the public text with each guess filled in."""
+    return hashlib.sha256(f"{salt}\n{title}\n{body}".encode()).hexdigest()
 
 
 def _unused_tracking_code() -> str:
@@ -83,6 +87,7 @@ def file_complaint(draft: ComplaintDraft, uploads: Sequence[Upload] = ()) -> Rec
     if division is None:
         raise UnknownDivision(draft.division_code)
     secret = new_follow_up_secret()
+    salt = secrets.token_hex(16)
     contact = None if draft.anonymous else draft.contact
     allegation = draft.allegation
     complaint = Complaint(
@@ -114,7 +119,7 @@ def file_complaint(draft: ComplaintDraft, uploads: Sequence[Upload] = ()) -> Rec
         actor="citizen",
         payload={
             "division": division.code,
-            "content_sha256": content_digest(draft.title, draft.body),
+            "content_sha256": content_digest(salt, draft.title, draft.body),
             "misconduct_alleged": allegation is not None,
             # The originals' hashes go on the record, so a swapped photo would be detectable.
             "evidence_sha256": [photo.sha256 for photo in photos],
@@ -129,6 +134,7 @@ def file_complaint(draft: ComplaintDraft, uploads: Sequence[Upload] = ()) -> Rec
         complaint.status,
         complaint.anonymous,
         ledger.filing_receipt(received, head),
+        salt,
     )
 
 
@@ -145,29 +151,38 @@ def secret_matches(complaint: Complaint, secret: str) -> bool:
 
 def await_triage(complaint_id: int) -> None:
     """Default classification job until a classifier is installed: every complaint goes to a human."""
-    complaint = db.session.get(Complaint, complaint_id)
+    # Locked: a duplicate of this job running at the same moment waits, then finds the work done.
+    complaint = db.session.get(Complaint, complaint_id, with_for_update=True)
     if complaint is None or complaint.status is not ComplaintStatus.RECEIVED:
         return  # already handled: jobs are idempotent
     complaint.status = ComplaintStatus.TRIAGE
     events.record("queued_for_triage", complaint=complaint, actor="system", payload={})
 
 
-def requeue_unclassified(now: datetime | None = None, *, older_than_seconds: int) -> int:
-    """Enqueue classification again for complaints still "received" (their job was lost). Returns the count."""
+def requeue_unprocessed(now: datetime | None = None, *, older_than_seconds: int) -> int:
+    """Enqueue again the work whose job was lost (e.g. while Redis was down): classification of complaints still
+    "received", and publication of photos neither published nor refused. Returns how many jobs."""
     cutoff = (now or utcnow()) - timedelta(seconds=older_than_seconds)
-    ids = db.session.scalars(
+    complaints = db.session.scalars(
         select(Complaint.id)
         .where(Complaint.status == ComplaintStatus.RECEIVED, Complaint.created_at <= cutoff)
         .order_by(Complaint.id)
     ).all()
-    for complaint_id in ids:
+    for complaint_id in complaints:
         jobs.enqueue(CLASSIFY_JOB, complaint_id)
-    return len(ids)
+    photos = db.session.scalars(
+        select(Photo.id)
+        .where(Photo.published.is_(False), Photo.publish_error.is_(None), Photo.created_at <= cutoff)
+        .order_by(Photo.id)
+    ).all()
+    for photo_id in photos:
+        jobs.enqueue(PUBLISH_JOB, photo_id)
+    return len(complaints) + len(photos)
 
 
 def requeue_stale() -> int:
-    """The periodic sweep: complaints "received" for longer than the configured grace period."""
-    return requeue_unclassified(older_than_seconds=current_app.config["JOBS_REQUEUE_AFTER_SECONDS"])
+    """The periodic sweep: work left unprocessed for longer than the configured grace period."""
+    return requeue_unprocessed(older_than_seconds=current_app.config["JOBS_REQUEUE_AFTER_SECONDS"])
 
 
 RECEIVED_TEXT = _l("Complaint received")

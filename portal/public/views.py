@@ -60,6 +60,7 @@ def lookup() -> str | Response:
 
 @public_bp.route("/track/<code>", methods=["GET", "POST"])
 @lookup_limit
+@intake_limit  # POSTs only: a follow-up writes to the permanent record, as filing does
 def track(code: str) -> str | Response | tuple[str, int]:
     complaint = service.find_by_code(code)
     if complaint is None:

@@ -87,3 +87,18 @@ def test_bureau_desk_pages(app: Flask, client: FlaskClient) -> None:
     done = client.post(f"/staff/bureau/{code}", data={"text": "已处理完毕", "resolve": "y"})
     assert done.status_code == 302
     assert code not in client.get("/staff/bureau").get_data(as_text=True)
+
+
+def test_a_bureau_never_sees_who_reported_misconduct(app: Flask, client: FlaskClient) -> None:
+    with app.app_context():
+        make_staff("env", Role.BUREAU, bureau="XD-A1:environment")
+        complaint = routed_complaint(
+            client,
+            contact={"name": "王秀英", "phone": "13912345678"},
+            misconduct={"accused_unit": "A1区生态环境局", "party_member": "no"},
+        )
+        code = complaint.tracking_code
+    client.post("/staff/login", data={"username": "env", "password": PASSWORD})
+    page = client.get(f"/staff/bureau/{code}").get_data(as_text=True)
+    assert "13912345678" not in page
+    assert "王秀英" not in page

@@ -157,3 +157,44 @@ def test_sweep_ignores_complaints_inside_the_grace_period(
     file_via_api(queued.test_client())
     result = queued.test_cli_runner().invoke(args=["jobs", "sweep"])
     assert "re-enqueued 0" in result.output
+
+
+@pytest.mark.redis
+def test_the_same_job_is_queued_once_while_it_waits(
+    app_factory: Callable[..., Flask], redis_url: str
+) -> None:
+    queued = app_factory(REDIS_URL=redis_url)
+    with queued.app_context():
+        assert jobs.send_to_queue("classify_complaint", 41)
+        assert jobs.send_to_queue("classify_complaint", 41)
+        assert jobs.send_to_queue("classify_complaint", 42)
+        assert jobs._registry().queue().count == 2
+
+
+@pytest.mark.redis
+def test_photos_filed_while_redis_is_down_are_published_after_the_sweep(
+    app_factory: Callable[..., Flask], private_redis: tuple[str, Path]
+) -> None:
+    import io
+    import json
+
+    from tests.factories import complaint_payload
+    from tests.portal.evidence.photos import picture, save_as
+
+    url, binary = private_redis
+    queued = app_factory(REDIS_URL=url, JOBS_REQUEUE_AFTER_SECONDS=0)
+    client = queued.test_client()
+    photo = save_as(picture((64, 48)), "JPEG")
+    response = client.post(
+        "/api/v1/complaints",
+        content_type="multipart/form-data",
+        data={"complaint": json.dumps(complaint_payload()), "evidence": (io.BytesIO(photo), "a.jpg")},
+    )
+    assert response.status_code == 201
+    code = response.get_json()["tracking_code"]
+    assert client.get(f"/api/v1/complaints/{code}").get_json()["evidence"] == {"photos": [], "withheld": 1}
+    start_redis(binary, url)
+    assert "re-enqueued 2" in queued.test_cli_runner().invoke(args=["jobs", "sweep"]).output
+    with queued.app_context():
+        jobs.run_worker(queued, burst=True)
+    assert len(client.get(f"/api/v1/complaints/{code}").get_json()["evidence"]["photos"]) == 1
