@@ -11,13 +11,14 @@ import statistics
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime, time
 from typing import Any
 
 from sqlalchemy import ColumnElement, Select, and_, case, func, or_, select
 
 from escalation.models import Case
 from escalation.rules import TERMINAL_STATES, CaseState
+from portal.calendar import SHANGHAI, end_of_local_day
 from portal.extensions import db
 from portal.models import Bureau, Complaint, ComplaintStatus, Division, OversightBody, utcnow
 
@@ -100,11 +101,12 @@ def _subtree_ids(code: str | None) -> list[int] | None:
 
 
 def _period(column: Any, filters: Filters) -> list[ColumnElement[bool]]:
+    # Days are Asia/Shanghai days, as every date the portal shows.
     conditions = []
     if filters.since:
-        conditions.append(column >= datetime.combine(filters.since, time.min, tzinfo=UTC))
+        conditions.append(column >= datetime.combine(filters.since, time.min, tzinfo=SHANGHAI))
     if filters.until:
-        conditions.append(column < datetime.combine(filters.until + timedelta(days=1), time.min, tzinfo=UTC))
+        conditions.append(column < end_of_local_day(filters.until))
     return conditions
 
 

@@ -5,11 +5,12 @@ Every change is an event on the public record, in the same transaction as the ch
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import exists, select
+from sqlalchemy import exists, or_, select
 
 from escalation import rules
 from escalation.errors import EscalationRuleError
@@ -19,9 +20,7 @@ from portal import events
 from portal.deadlines import deadline_policy
 from portal.domain import Track
 from portal.extensions import db
-from portal.models import Complaint, ComplaintStatus, Division, OversightBody, StaffUser, utcnow
-
-AWAITING_REPLY = (ComplaintStatus.ROUTED, ComplaintStatus.REOPENED)
+from portal.models import Bureau, Complaint, Division, OversightBody, StaffUser, utcnow
 
 
 class CaseError(EscalationRuleError):
@@ -56,6 +55,18 @@ def _body(code: str) -> OversightBody:
     return body
 
 
+def known_unit_code(code: str) -> str:
+    """The canonical code of one of our bureaus or oversight bodies, as typed by a person: full-width colons,
+    spaces and letter case forgiven. A code that names no unit is refused, never stored: an accused unit that
+    was mistyped would otherwise not be recognised, and could end up holding the case about itself."""
+    division, _colon, suffix = unicodedata.normalize("NFKC", code).replace(" ", "").partition(":")
+    canonical = f"{division.upper()}:{suffix.lower()}"
+    for model in (Bureau, OversightBody):
+        if db.session.scalar(select(model.id).where(model.code == canonical)) is not None:
+            return canonical
+    raise CaseError(f"no bureau or oversight body {code!r}")
+
+
 def _case_payload(case: Case, **extra: object) -> dict[str, object]:
     return {
         "case": case.id,
@@ -83,6 +94,12 @@ def open_case(
     """Open a case with the body the rules select (or ``body_code``, for an escalation already decided)."""
     now = now or utcnow()
     parents = division_parents()
+    if accused_unit_code is not None:
+        accused_unit_code = known_unit_code(accused_unit_code)
+        unit_division = rules.division_of(accused_unit_code)
+        if accused_division_code not in (None, unit_division):
+            raise CaseError(f"{accused_unit_code} is not in {accused_division_code}")
+        accused_division_code = unit_division
     division_code = accused_division_code or complaint.division.code
     if division_code not in parents:
         raise CaseError(f"unknown division {division_code!r}")
@@ -150,6 +167,9 @@ def record_action(
     missed deadline before the late answer."""
     if not can_act(staff, case):
         raise NotYourCase
+    # Locked for the rest of the transaction: a sweep running now skips this case instead of escalating it
+    # under an answer it has not seen.
+    db.session.refresh(case, with_for_update=True)
     # Never before the opening: a sweep run with a moved clock (`--now`) or skewed server clocks can open a
     # case "later" than a real-time action on it.
     now = max(now or utcnow(), case.opened_at)
@@ -221,12 +241,20 @@ class SweepReport:
 
 
 def _open_inaction_cases(now: datetime) -> int:
-    """Open a supervision case for each complaint whose bureau let its reply deadline pass."""
-    already = exists().where(Case.complaint_id == Complaint.id, Case.kind == CaseKind.INACTION)
+    """Open a supervision case for each round in which a bureau let its reply deadline pass: no reply by the
+    deadline, or a reply after it (a late reply is still a missed deadline). A contest starts a new round."""
+    this_round = exists().where(
+        Case.complaint_id == Complaint.id,
+        Case.kind == CaseKind.INACTION,
+        Case.opened_at >= Complaint.routed_at,
+    )
+    missed = or_(Complaint.first_replied_at.is_(None), Complaint.first_replied_at >= Complaint.reply_due_at)
     late = db.session.scalars(
         select(Complaint)
-        .where(Complaint.status.in_(AWAITING_REPLY), Complaint.reply_due_at <= now, ~already)
+        .where(Complaint.bureau_id.is_not(None), Complaint.reply_due_at <= now, missed, ~this_round)
         .order_by(Complaint.id)
+        # Concurrent sweeps (every worker runs one) skip the complaints another is already handling.
+        .with_for_update(skip_locked=True, of=Complaint)
     ).all()
     parents = division_parents()
     for complaint in late:
@@ -236,7 +264,7 @@ def _open_inaction_cases(now: datetime) -> int:
             track=Track.SUPERVISION,
             kind=CaseKind.INACTION,
             actor="system",
-            reason=f"no reply from {bureau_code} by {complaint.reply_due_at.isoformat()}",
+            reason=None,  # the kind says it all: the bureau did not reply by the deadline shown with the case
             accused_unit_code=bureau_code,
             body_code=rules.select_inaction_body(bureau_code, parents),
             now=now,
@@ -254,6 +282,7 @@ def sweep(now: datetime | None = None) -> SweepReport:
         select(Case)
         .where(Case.state.not_in(rules.TERMINAL_STATES), Case.escalated.is_(False))
         .order_by(Case.id)
+        .with_for_update(skip_locked=True, of=Case)
     ).all()
     for case in live:
         was_overdue = case.state is CaseState.OVERDUE

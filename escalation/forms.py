@@ -8,17 +8,21 @@ from typing import Any
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from sqlalchemy import select
 from wtforms import SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Optional
 
 from escalation.accountability import Filters
-from escalation.presentation import OUTCOME_LABELS, TRACK_LABELS
+from escalation.presentation import OUTCOME_LABELS
 from escalation.rules import CaseAction, Outcome
 from portal.domain import Track
 from portal.errors import validation_failed
+from portal.extensions import db
 from portal.fields import free_text
 from portal.intake.sanitise import clean_line
+from portal.labels import TRACK_LABELS
+from portal.models import Division
 
 ACTION_LABELS = {
     CaseAction.ACKNOWLEDGE: _l("Acknowledge receipt"),
@@ -90,6 +94,15 @@ def parse_filters(args: Any) -> Filters:
             days[name] = date.fromisoformat(raw) if raw else None
         except ValueError:
             problems[name] = [_("Use a date like 2026-01-31.")]
+    since, until = days.get("since"), days.get("until")
+    if since and until and since > until:
+        problems["until"] = [_("The end of the period comes before its start.")]
+    division = args.get("division") or None
+    if (
+        division is not None
+        and db.session.scalar(select(Division.id).where(Division.code == division)) is None
+    ):
+        problems["division"] = [_("Unknown district or county.")]
     if problems:
         raise validation_failed(problems)
-    return Filters(division_code=args.get("division") or None, since=days["since"], until=days["until"])
+    return Filters(division_code=division, since=since, until=until)

@@ -10,7 +10,6 @@ from flask_babel import lazy_gettext as _l
 from escalation.models import Case, CaseKind
 from escalation.rules import CaseState, Outcome
 from portal import events
-from portal.domain import Track
 from portal.extensions import db
 from portal.i18n import current_language
 from portal.models import DivisionLevel, Event
@@ -30,10 +29,6 @@ OUTCOME_LABELS = {
     Outcome.REFERRAL_TO_PROSECUTION: _l("Referred to prosecution"),
     Outcome.CORRECTED: _l("Corrected"),
     Outcome.OTHER: _l("Other action"),
-}
-TRACK_LABELS = {
-    Track.DISCIPLINE: _l("Discipline Inspection Commission"),
-    Track.SUPERVISION: _l("Bureau of Supervision"),
 }
 KIND_LABELS = {
     CaseKind.MISCONDUCT: _l("Alleged misconduct"),

@@ -24,8 +24,9 @@ Decisions, with the reason for each:
 - Deadlines. Acknowledge within ``acknowledge_days`` and reach an outcome within
   ``outcome_days``, both counted from the opening of the case, so a slow acknowledgement cannot
   buy time and the citizen sees both dates on day one. An escalated case is a new case: its clock
-  starts when it is opened. Deadlines are recomputed from the policy, not frozen, so adding next
-  year's holidays to the policy also moves the open deadlines that cross into that year.
+  starts when it is opened. The sweep computes deadlines from the policy each time; the services
+  also store the result with the case as its public due date, so after a change of the holiday
+  list the two can differ for a case already open (the stored date is refreshed at its next step).
 - The deadline is the deadline, whether or not the sweep has run: an action taken after a deadline
   sees the case as overdue (``effective_state``). Services should apply the sweep decision first,
   so that the overdue event precedes the late answer in the record.
@@ -41,7 +42,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from enum import StrEnum
 from types import MappingProxyType
 from typing import Final
@@ -55,7 +56,7 @@ from escalation.errors import (
     UnknownDivision,
 )
 from portal.calendar import DeadlinePolicy, last_day_of, require_aware
-from portal.domain import PartyMembership, Role, Track
+from portal.domain import Role, Track
 
 
 class CaseState(StrEnum):
@@ -177,13 +178,6 @@ def _parent_of(division_code: str, division_parents: Mapping[str, str | None]) -
     return division_parents[division_code]
 
 
-def choose_track(party_member: PartyMembership | str, cadre_signal: bool) -> Track:
-    """Discipline for a Party member or a cadre (e.g. the text names a 书记), supervision otherwise."""
-    if PartyMembership(party_member) is PartyMembership.YES or cadre_signal:
-        return Track.DISCIPLINE
-    return Track.SUPERVISION
-
-
 def select_body(
     track: Track | str,
     accused_division_code: str,
@@ -263,10 +257,6 @@ def effective_state(case: CaseSnapshot, now: datetime, policy: DeadlinePolicy) -
     if deadline is not None and now >= deadline.due_at:
         return CaseState.OVERDUE
     return case.state
-
-
-def allowed_actions(case: CaseSnapshot, now: datetime, policy: DeadlinePolicy) -> frozenset[CaseAction]:
-    return ALLOWED_ACTIONS[effective_state(case, now, policy)]
 
 
 def _clean_text(text: str | None) -> str | None:
@@ -373,32 +363,6 @@ def sweep_decision(
 # --- bureau replies -----------------------------------------------------------------------------------------
 
 
-def bureau_reply_due(assigned_at: datetime, policy: DeadlinePolicy) -> datetime:
-    """When a bureau must have replied to a complaint routed to it at ``assigned_at``."""
-    return policy.due(assigned_at, policy.bureau_reply_days)
-
-
-def should_open_inaction_case(
-    assigned_at: datetime,
-    replied_at: datetime | None,
-    now: datetime,
-    policy: DeadlinePolicy,
-    *,
-    inaction_case_exists: bool,
-) -> bool:
-    """Whether the sweep opens an administrative-inaction case against the bureau (once per complaint)."""
-    require_aware(now, "now")
-    if inaction_case_exists:
-        return False
-    due_at = bureau_reply_due(assigned_at, policy)
-    if replied_at is None:
-        return now >= due_at
-    require_aware(replied_at, "replied_at")
-    if replied_at < assigned_at:
-        raise ValueError("a reply cannot precede the routing of its complaint")
-    return replied_at >= due_at
-
-
 # --- visibility ---------------------------------------------------------------------------------------------
 
 
@@ -451,25 +415,3 @@ def can_act_on_case(
 
 
 # --- public figures -----------------------------------------------------------------------------------------
-
-
-def is_answered_in_time(opened_at: datetime, acted_or_declined_at: datetime | None, due_at: datetime) -> bool:
-    """Whether an outcome (acted or declined) came before the deadline. No answer is not an answer in time."""
-    require_aware(opened_at, "opened_at")
-    require_aware(due_at, "due_at")
-    if acted_or_declined_at is None:
-        return False
-    require_aware(acted_or_declined_at, "acted_or_declined_at")
-    if acted_or_declined_at < opened_at:
-        raise ValueError("an answer cannot precede the opening of its case")
-    return acted_or_declined_at < due_at
-
-
-def days_between(start: datetime, end: datetime) -> float:
-    """Elapsed days from ``start`` to ``end`` as a float (36 hours is 1.5), for medians such as days to act.
-    Calendar time, not working days: the public board measures how long people waited."""
-    require_aware(start, "start")
-    require_aware(end, "end")
-    if end < start:
-        raise ValueError("end precedes start")
-    return (end - start) / timedelta(days=1)

@@ -14,7 +14,7 @@ from escalation.charts import Bar, LegendItem, Segment, stacked_bars
 from escalation.errors import OutcomeRequired, ReasonRequired, TransitionNotAllowed, UnexpectedOutcome
 from escalation.forms import CaseActionForm, parse_filters
 from escalation.models import Case
-from escalation.presentation import STATE_LABELS, TRACK_LABELS, public_case
+from escalation.presentation import STATE_LABELS, public_case
 from escalation.rules import CaseAction, CaseState, Outcome
 from portal.auth import requires_role
 from portal.domain import Role
@@ -93,8 +93,13 @@ def accountability_page() -> str | tuple[str, int]:
         charts=_charts(figures),
         filters=filters,
         divisions=division_choices(language),
-        track_labels=TRACK_LABELS,
         problem=problem,
+        json_url=url_for(
+            "escalation_api.accountability_figures",
+            division=filters.division_code,
+            since=filters.since.isoformat() if filters.since else None,
+            until=filters.until.isoformat() if filters.until else None,
+        ),
     )
     return (page, 422) if problem else page
 
@@ -139,6 +144,14 @@ def case_detail(case_id: int) -> str | Response | tuple[str, int]:
 def _act(case: Case, form: CaseActionForm) -> int:
     if not form.validate():
         return 422
+    status = _record(case, form)
+    if status != 201:
+        # The action may have recorded a missed deadline before it was refused: none of it is kept.
+        db.session.rollback()
+    return status
+
+
+def _record(case: Case, form: CaseActionForm) -> int:
     try:
         cases.record_action(
             case,

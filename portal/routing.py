@@ -60,7 +60,10 @@ def route(
     complaint.model_version = model_version
     complaint.confidence = confidence
     complaint.status = ComplaintStatus.ROUTED
+    # A new round: the (new) bureau's clock starts now, and a reply from a previous round is not its reply.
     complaint.routed_at = now
+    complaint.first_replied_at = None
+    complaint.resolved_at = None
     complaint.reply_due_at = deadline_policy().due(now, deadline_policy().bureau_reply_days)
     events.record(
         "routed" if previous is None else "rerouted",

@@ -12,6 +12,7 @@ from flask_login import current_user
 from portal import photos
 from portal.calendar import last_day_of
 from portal.evidence import PhotoCheckResult
+from portal.labels import PARTY_LABELS, ROLE_LABELS, TRACK_LABELS
 from portal.models import Complaint
 from portal.public_view import STATUS_LABELS
 from portal.staff import DESK_LINKS_KEY
@@ -76,6 +77,9 @@ def init_app(app: Flask) -> None:
         may_see_originals=_may_see_originals,
         photo_check_labels=PHOTO_CHECK_LABELS,
         status_labels=STATUS_LABELS,
+        role_labels=ROLE_LABELS,
+        party_labels=PARTY_LABELS,
+        track_labels=TRACK_LABELS,
         public_nav=lambda: current_app.extensions.get(PUBLIC_NAV_KEY, []),
         track_partials=lambda: current_app.extensions.get(TRACK_PARTIALS_KEY, []),
         staff_nav=_staff_nav,

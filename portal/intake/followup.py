@@ -40,10 +40,14 @@ def add_follow_up(complaint: Complaint, *, secret: str, text: str, contest: bool
         if complaint.status not in CONTESTABLE:
             raise NotContestable(complaint.status)
         complaint.status = ComplaintStatus.REOPENED
-        complaint.resolved_at = None
-        # The bureau owes a new answer, on a fresh deadline; missing it is inaction like any other.
+        # A new round: the bureau owes a new answer on a fresh deadline, and its figures count this round only
+        # (missing this deadline opens an inaction case of its own).
+        now = utcnow()
         policy = deadline_policy()
-        complaint.reply_due_at = policy.due(utcnow(), policy.bureau_reply_days)
+        complaint.routed_at = now
+        complaint.first_replied_at = None
+        complaint.resolved_at = None
+        complaint.reply_due_at = policy.due(now, policy.bureau_reply_days)
         return events.record("contested", complaint=complaint, actor="citizen", payload={"text": text})
     return events.record("citizen_update", complaint=complaint, actor="citizen", payload={"text": text})
 

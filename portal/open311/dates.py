@@ -13,6 +13,8 @@ import re
 from datetime import UTC, datetime, timedelta, tzinfo
 
 MAX_SPAN = timedelta(days=90)
+EARLIEST = datetime.min.replace(tzinfo=UTC) + 2 * MAX_SPAN
+LATEST = datetime.max.replace(tzinfo=UTC) - 2 * MAX_SPAN
 # A "+" in a query string that was not percent-encoded arrives as a space: "...T09:30:00 08:00".
 _PLUS_AS_SPACE = re.compile(r"^(\d{4}-\d{2}-\d{2}T[\d:.]+) (\d{2}:?\d{2})$")
 
@@ -42,6 +44,13 @@ def parse_datetime(text: str) -> datetime:
     except ValueError as exc:
         raise DateError(text) from exc
     if value.tzinfo is None or value.utcoffset() is None:
+        raise DateError(text)
+    # Years at the ends of the calendar (0001, 9999) would overflow in the window arithmetic.
+    try:
+        in_range = EARLIEST <= value.astimezone(UTC) <= LATEST
+    except OverflowError:
+        in_range = False
+    if not in_range:
         raise DateError(text)
     return value
 

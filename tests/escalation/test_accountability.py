@@ -95,3 +95,30 @@ def test_chart_escapes_labels() -> None:
     assert "<script>" not in svg
     assert "&lt;script&gt;" in svg
     assert "a&amp;b: 3" in svg
+
+
+def test_days_are_shanghai_days_and_bad_filters_are_named(app: Flask, client: FlaskClient) -> None:
+    assert client.get("/api/v1/accountability?division=XD-Q").status_code == 422
+    assert client.get("/api/v1/accountability?since=2026-02-01&until=2026-01-01").status_code == 422
+    # Query parameters other than the filters never reach url_for (they could change the link's target).
+    assert client.get("/accountability?endpoint=x&_external=1&_anchor=y").status_code == 200
+    with app.app_context():
+        # 07:00 in Shanghai on 1 January is still 31 December in UTC.
+        routed_complaint(client, now=datetime(2025, 12, 31, 23, 0, tzinfo=UTC))
+        from portal.extensions import db
+        from portal.models import Complaint
+
+        complaint = db.session.query(Complaint).one()
+        complaint.created_at = datetime(2025, 12, 31, 23, 0, tzinfo=UTC)
+        db.session.commit()
+    day = client.get("/api/v1/accountability?since=2026-01-01&until=2026-01-01").get_json()
+    assert sum(row["received"] for row in day["bureaus"]) == 1
+
+
+def test_a_contested_late_reply_is_not_turned_into_an_answer_in_time(ctx: None, client: FlaskClient) -> None:
+    officer = make_staff("env", Role.BUREAU, bureau="XD-A1:environment")
+    late = routed_complaint(client, now=MONDAY)
+    post_reply(late, staff=officer, text="迟复", resolve=True, now=MONDAY + timedelta(days=40))
+    commit()
+    before = next(b for b in accountability(Filters(), "zh").bureaus if b.code == "XD-A1:environment")
+    assert (before.in_time, before.overdue) == (0, 1)

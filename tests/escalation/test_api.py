@@ -127,3 +127,13 @@ def test_public_page_shows_the_case(app: Flask, client: FlaskClient) -> None:
     ]
     page = client.get(f"/track/{code}").get_data(as_text=True)
     assert "A1区监察局" in page
+
+
+def test_case_ids_beyond_the_column_are_simply_not_found(app: Flask, client: FlaskClient) -> None:
+    with app.app_context():
+        liaison = bearer("li", Role.LIAISON, body="XD-A1:discipline")
+    assert client.get("/api/v1/escalations/100000000000000000000", headers=liaison).status_code == 404
+    huge = client.post(
+        "/api/v1/escalations/9223372036854775808/actions", json={"action": "acknowledge"}, headers=liaison
+    )
+    assert huge.status_code == 404

@@ -169,3 +169,91 @@ def test_missed_reply_deadline_opens_one_inaction_case_with_supervision(
         "XD-A1:supervision",
     )
     assert case.accused_unit_code == "XD-A1:environment"
+
+
+@pytest.mark.parametrize(
+    "typed", ["xd-a1:supervision", "XD-A1:Supervision", "XD-A1：supervision", " XD-A1 : supervision "]
+)
+def test_accused_unit_codes_are_recognised_however_typed(ctx: None, client: FlaskClient, typed: str) -> None:
+    case = cases.open_case(
+        complaint(client),
+        track=Track.SUPERVISION,
+        kind=CaseKind.MISCONDUCT,
+        actor="t",
+        accused_unit_code=typed,
+    )
+    assert case.accused_unit_code == "XD-A1:supervision"
+    assert case.body.code == "XD-A:supervision"  # never the accused body itself
+
+
+@pytest.mark.parametrize(
+    ("code", "division"), [("nonsense", None), ("XD-Q1:supervision", None), ("XD-A:supervision", "XD-A1")]
+)
+def test_unknown_or_contradictory_units_are_refused(
+    ctx: None, client: FlaskClient, code: str, division: str | None
+) -> None:
+    with pytest.raises(cases.CaseError):
+        cases.open_case(
+            complaint(client),
+            track=Track.SUPERVISION,
+            kind=CaseKind.MISCONDUCT,
+            actor="t",
+            accused_unit_code=code,
+            accused_division_code=division,
+        )
+
+
+def test_a_late_reply_still_opens_an_inaction_case(app: Flask, ctx: None, client: FlaskClient) -> None:
+    from portal.handling import post_reply
+
+    officer = make_staff("env", Role.BUREAU, bureau="XD-A1:environment")
+    routed = routed_complaint(client, now=MONDAY)
+    post_reply(
+        routed, staff=officer, text="迟到的答复", resolve=False, now=routed.reply_due_at + timedelta(hours=2)
+    )
+    assert cases.sweep(routed.reply_due_at + timedelta(hours=3)).inaction_opened == 1
+
+
+def test_a_contest_starts_a_new_round_with_its_own_deadline(
+    app: Flask, ctx: None, client: FlaskClient
+) -> None:
+    from portal.handling import post_reply
+    from portal.intake.followup import add_follow_up
+    from portal.intake.service import find_by_code
+    from portal.models import RoutedBy
+    from portal.routing import route
+
+    officer = make_staff("env", Role.BUREAU, bureau="XD-A1:environment")
+    receipt = file_via_api(client)
+    complaint = find_by_code(receipt["tracking_code"])
+    route(complaint, "environment", routed_by=RoutedBy.STAFF, actor="staff:t", now=MONDAY)
+    post_reply(complaint, staff=officer, text="已处理", resolve=True, now=MONDAY + timedelta(days=1))
+    commit()
+    assert cases.sweep(MONDAY + timedelta(days=40)).inaction_opened == 0  # answered in time
+    add_follow_up(complaint, secret=receipt["follow_up_secret"], text="没有解决", contest=True)
+    commit()
+    assert complaint.first_replied_at is None
+    assert cases.sweep(complaint.reply_due_at - timedelta(seconds=1)).inaction_opened == 0
+    assert cases.sweep(complaint.reply_due_at).inaction_opened == 1  # the new round's deadline was missed
+
+
+@pytest.mark.postgres
+def test_concurrent_sweeps_escalate_a_case_once(app: Flask, client: FlaskClient) -> None:
+    """Every worker runs the sweep: two at once must not both escalate the same case (PostgreSQL row locks)."""
+    with app.app_context():
+        if db.engine.dialect.name != "postgresql":
+            pytest.skip("row locks are PostgreSQL's; SQLite runs one writer at a time anyway")
+        cases.open_case(
+            complaint(client), track=Track.DISCIPLINE, kind=CaseKind.MISCONDUCT, actor="t", now=MONDAY
+        )
+        commit()
+    later = MONDAY + timedelta(days=30)
+    with app.app_context():
+        first = cases.sweep(later)  # holds its rows until it commits
+        with app.app_context():  # another worker, another session
+            second = cases.sweep(later)
+            commit()
+        commit()
+    assert (first.escalated, second.escalated) == (1, 0)
+    with app.app_context():
+        assert len(db.session.scalars(select(Case)).all()) == 2

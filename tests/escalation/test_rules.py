@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import replace
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 from types import MappingProxyType
 
 import pytest
@@ -28,27 +28,20 @@ from escalation.rules import (
     DeadlineKind,
     DeadlinePolicy,
     Outcome,
-    PartyMembership,
     Role,
     SweepAction,
     SweepDecision,
     Track,
-    allowed_actions,
     apply_action,
     body_code,
-    bureau_reply_due,
     can_act_on_case,
     can_view_case,
     case_deadline,
-    choose_track,
-    days_between,
     deadline_for,
     division_of,
     effective_state,
-    is_answered_in_time,
     select_body,
     select_inaction_body,
-    should_open_inaction_case,
     sweep_decision,
 )
 from portal.calendar import SHANGHAI
@@ -96,28 +89,6 @@ def case(
 
 
 # --- tracks -------------------------------------------------------------------------------------------------
-
-
-@pytest.mark.parametrize(
-    ("party_member", "cadre_signal", "expected"),
-    [
-        ("yes", False, Track.DISCIPLINE),
-        ("yes", True, Track.DISCIPLINE),
-        ("no", False, Track.SUPERVISION),
-        ("no", True, Track.DISCIPLINE),
-        ("unknown", False, Track.SUPERVISION),
-        ("unknown", True, Track.DISCIPLINE),
-        (PartyMembership.YES, False, Track.DISCIPLINE),
-        (PartyMembership.UNKNOWN, False, Track.SUPERVISION),
-    ],
-)
-def test_choose_track(party_member: str, cadre_signal: bool, expected: Track) -> None:
-    assert choose_track(party_member, cadre_signal) is expected
-
-
-def test_choose_track_refuses_unknown_membership_values() -> None:
-    with pytest.raises(ValueError, match="maybe"):
-        choose_track("maybe", cadre_signal=False)
 
 
 # --- codes --------------------------------------------------------------------------------------------------
@@ -588,12 +559,6 @@ def test_an_overdue_case_can_still_be_declined_late() -> None:
     assert transition.deadline is None
 
 
-def test_allowed_actions_follow_the_effective_state() -> None:
-    assert allowed_actions(case(), ACK_DUE - ONE_MICROSECOND, POLICY) == frozenset(CaseAction)
-    assert allowed_actions(case(), ACK_DUE, POLICY) == {CaseAction.ACT, CaseAction.DECLINE}
-    assert allowed_actions(case(CaseState.DECLINED), OPENED, POLICY) == frozenset()
-
-
 # --- the sweep ----------------------------------------------------------------------------------------------
 
 
@@ -735,46 +700,6 @@ def test_sweep_is_idempotent_and_the_chain_stops_at_the_province() -> None:
 BUREAU_DUE = datetime(2024, 6, 25, 0, 0, tzinfo=SHANGHAI)  # end of Monday 24 June: 15 working days
 
 
-def test_bureau_reply_due() -> None:
-    assert bureau_reply_due(OPENED, POLICY) == BUREAU_DUE
-    calendar_days = DeadlinePolicy(bureau_reply_days=3, working_days=False)
-    assert bureau_reply_due(OPENED, calendar_days) == datetime(2024, 6, 7, 0, 0, tzinfo=SHANGHAI)
-
-
-@pytest.mark.parametrize(
-    ("replied_at", "now", "exists", "expected"),
-    [
-        pytest.param(None, BUREAU_DUE - ONE_MICROSECOND, False, False, id="waiting, in time"),
-        pytest.param(None, BUREAU_DUE, False, True, id="no reply by the deadline"),
-        pytest.param(None, BUREAU_DUE, True, False, id="already opened"),
-        pytest.param(
-            BUREAU_DUE - ONE_MICROSECOND, BUREAU_DUE + timedelta(days=5), False, False, id="replied in time"
-        ),
-        pytest.param(BUREAU_DUE, BUREAU_DUE + timedelta(days=5), False, True, id="replied late"),
-        pytest.param(
-            BUREAU_DUE, BUREAU_DUE + timedelta(days=5), True, False, id="replied late, already opened"
-        ),
-    ],
-)
-def test_should_open_inaction_case(
-    replied_at: datetime | None, now: datetime, exists: bool, expected: bool
-) -> None:
-    assert should_open_inaction_case(OPENED, replied_at, now, POLICY, inaction_case_exists=exists) is expected
-
-
-def test_should_open_inaction_case_refuses_impossible_times() -> None:
-    with pytest.raises(ValueError, match="precede"):
-        should_open_inaction_case(
-            OPENED, OPENED - ONE_MICROSECOND, BUREAU_DUE, POLICY, inaction_case_exists=False
-        )
-    with pytest.raises(ValueError, match="timezone-aware"):
-        should_open_inaction_case(OPENED, None, datetime(2024, 7, 1), POLICY, inaction_case_exists=False)
-    with pytest.raises(ValueError, match="timezone-aware"):
-        should_open_inaction_case(
-            OPENED, datetime(2024, 6, 5), BUREAU_DUE, POLICY, inaction_case_exists=False
-        )
-
-
 # --- visibility ---------------------------------------------------------------------------------------------
 
 CASE_BODY = "XD-A1:supervision"
@@ -873,51 +798,6 @@ def test_an_accused_body_never_sees_or_acts_on_its_own_case(
 
 
 # --- public figures -----------------------------------------------------------------------------------------
-
-
-@pytest.mark.parametrize(
-    ("answered_at", "expected"),
-    [
-        pytest.param(OPENED, True, id="at once"),
-        pytest.param(OUTCOME_DUE - ONE_MICROSECOND, True, id="on the last day"),
-        pytest.param(OUTCOME_DUE, False, id="at the deadline"),
-        pytest.param(OUTCOME_DUE + timedelta(days=3), False, id="late"),
-        pytest.param(None, False, id="not answered"),
-    ],
-)
-def test_is_answered_in_time(answered_at: datetime | None, expected: bool) -> None:
-    assert is_answered_in_time(OPENED, answered_at, OUTCOME_DUE) is expected
-
-
-def test_is_answered_in_time_refuses_impossible_times() -> None:
-    with pytest.raises(ValueError, match="precede"):
-        is_answered_in_time(OPENED, OPENED - ONE_MICROSECOND, OUTCOME_DUE)
-    with pytest.raises(ValueError, match="timezone-aware"):
-        is_answered_in_time(OPENED, datetime(2024, 6, 5), OUTCOME_DUE)
-    with pytest.raises(ValueError, match="timezone-aware"):
-        is_answered_in_time(OPENED, None, datetime(2024, 8, 27))
-
-
-@pytest.mark.parametrize(
-    ("start", "end", "expected"),
-    [
-        pytest.param(OPENED, OPENED, 0.0, id="same moment"),
-        pytest.param(OPENED, OPENED + timedelta(hours=36), 1.5, id="a day and a half"),
-        pytest.param(OPENED, datetime(2024, 6, 4, 2, 0, tzinfo=UTC), 1.0, id="across zones"),
-        pytest.param(OPENED, OPENED + timedelta(days=60), 60.0, id="weekends count"),
-    ],
-)
-def test_days_between(start: datetime, end: datetime, expected: float) -> None:
-    result = days_between(start, end)
-    assert isinstance(result, float)
-    assert result == pytest.approx(expected)
-
-
-def test_days_between_refuses_reversed_or_naive_times() -> None:
-    with pytest.raises(ValueError, match="precedes"):
-        days_between(OPENED, OPENED - ONE_MICROSECOND)
-    with pytest.raises(ValueError, match="timezone-aware"):
-        days_between(datetime(2024, 6, 3), OPENED)
 
 
 # --- errors -------------------------------------------------------------------------------------------------

@@ -40,7 +40,17 @@ def test_parse_accepts_w3c_datetimes_with_a_zone(text: str, expected: datetime) 
 
 @pytest.mark.parametrize(
     "text",
-    ["2025-03-01T09:30:00", "2025-03-01", "2025-03-01 09:30:00+08:00", "yesterday", "", "2025-13-01T00:00Z"],
+    [
+        "2025-03-01T09:30:00",
+        "2025-03-01",
+        "2025-03-01 09:30:00+08:00",
+        "yesterday",
+        "",
+        "2025-13-01T00:00Z",
+        # At the ends of the calendar the 90-day window arithmetic would overflow.
+        "9999-12-31T23:59:59+00:00",
+        "0001-01-01T00:00:00+14:00",
+    ],
 )
 def test_parse_refuses_naive_date_only_and_garbage(text: str) -> None:
     with pytest.raises(DateError):
