@@ -11,7 +11,9 @@ from flask_login import current_user
 
 from portal import photos
 from portal.calendar import last_day_of
+from portal.categories import category_info
 from portal.evidence import PhotoCheckResult
+from portal.i18n import current_language
 from portal.labels import PARTY_LABELS, ROLE_LABELS, TRACK_LABELS
 from portal.models import Complaint
 from portal.public_view import STATUS_LABELS
@@ -46,6 +48,11 @@ def due_date(value: str | datetime | None) -> str:
     return format_date(last_day_of(moment), "long")
 
 
+def category_label(key: str) -> str:
+    info = category_info(key)
+    return info.label_en if current_language() == "en" else info.label_zh
+
+
 def _staff_nav() -> list[tuple[str, object]]:
     if not current_user.is_authenticated:
         return []
@@ -77,6 +84,7 @@ def init_app(app: Flask) -> None:
         may_see_originals=_may_see_originals,
         photo_check_labels=PHOTO_CHECK_LABELS,
         status_labels=STATUS_LABELS,
+        category_label=category_label,
         role_labels=ROLE_LABELS,
         party_labels=PARTY_LABELS,
         track_labels=TRACK_LABELS,

@@ -10,7 +10,6 @@ from werkzeug.wrappers import Response
 
 from portal import jobs
 from portal.auth import requires_role
-from portal.categories import category_info
 from portal.domain import Role, Track
 from portal.extensions import db
 from portal.i18n import current_language
@@ -19,7 +18,7 @@ from portal.models import Complaint
 from portal.staff import make_staff_blueprint
 from portal.unit_of_work import commit
 from triage import RETRAIN_JOB, service
-from triage.forms import MisconductReviewForm, RoutingForm, refusal
+from triage.forms import REASON_HINT, MisconductReviewForm, RoutingForm, refusal
 
 desk = make_staff_blueprint("triage_desk", __name__, url_prefix="/staff/triage")
 
@@ -27,7 +26,7 @@ desk = make_staff_blueprint("triage_desk", __name__, url_prefix="/staff/triage")
 @desk.get("/")
 @requires_role(Role.TRIAGE)
 def queue() -> str:
-    return render_template("triage/queue.html", items=service.queue(), category_info=category_info)
+    return render_template("triage/queue.html", items=service.queue())
 
 
 def _complaint_or_404(code: str) -> Complaint:
@@ -58,7 +57,7 @@ def _render(complaint: Complaint, routing: RoutingForm, review: MisconductReview
         assessment=assessment,
         routing=routing,
         review=review,
-        category_info=category_info,
+        reason_hint=REASON_HINT,
     )
 
 

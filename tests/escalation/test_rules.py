@@ -786,7 +786,11 @@ def test_an_accused_body_never_sees_or_acts_on_its_own_case(
     track: Track, division: str, accused_unit: str
 ) -> None:
     placed = select_body(track, division, PARENTS, accused_unit)
-    for check in (can_view_case, can_act_on_case):
+    assert placed != accused_unit  # the case never lands with the accused body...
+    for check in (
+        can_view_case,
+        can_act_on_case,
+    ):  # ...and even if it did, that body could neither see nor act
         assert not check(
             Role.LIAISON,
             viewer_body_code=accused_unit,
@@ -795,9 +799,6 @@ def test_an_accused_body_never_sees_or_acts_on_its_own_case(
             accused_unit_code=accused_unit,
             complained_bureau_code=None,
         )
-
-
-# --- public figures -----------------------------------------------------------------------------------------
 
 
 # --- errors -------------------------------------------------------------------------------------------------

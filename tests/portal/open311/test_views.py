@@ -125,6 +125,10 @@ def test_one_request_in_both_formats(client: FlaskClient, api_key: str) -> None:
     # Look-ups forgive case, missing dashes and O/0 confusions, and answer with the canonical code.
     sloppy = code.lower().replace("-", "").replace("0", "o")
     assert client.get(f"{BASE}/requests/{sloppy}.json").get_json()[0]["service_request_id"] == code
+    # The O/0 rule itself, whatever symbols this random code happens to contain.
+    from portal.codes import normalise_tracking_code
+
+    assert normalise_tracking_code("fa-7kqo-m9xd-4trv") == "FA-7KQ0-M9XD-4TRV"
 
 
 def test_unknown_request_or_other_jurisdiction_is_404(app: Flask, client: FlaskClient, api_key: str) -> None:
