@@ -54,10 +54,11 @@ def post_reply(
     )
 
 
-def bureau_complaints(staff: StaffUser, *, open_only: bool = True) -> list[Complaint]:
-    query = select(Complaint).where(Complaint.bureau_id == staff.bureau_id)
-    if open_only:
-        query = query.where(Complaint.status.in_(OPEN_FOR_REPLY))
+def bureau_complaints(staff: StaffUser) -> list[Complaint]:
+    """The complaints the officer's bureau still has to answer, earliest deadline first."""
+    query = select(Complaint).where(
+        Complaint.bureau_id == staff.bureau_id, Complaint.status.in_(OPEN_FOR_REPLY)
+    )
     return list(db.session.scalars(query.order_by(Complaint.reply_due_at, Complaint.id)))
 
 

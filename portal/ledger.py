@@ -18,10 +18,11 @@ from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from flask import current_app
+from sqlalchemy import event as orm_events
 from sqlalchemy import select
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import Session, joinedload
 
 from portal.extensions import db
 from portal.models import Complaint, Event, LedgerState, SignedHead, utcnow
@@ -128,6 +129,13 @@ def append(event: Event) -> Appended:
     if state.size % HEAD_EVERY_ENTRIES == 0:
         _store(_sign(state))
     return appended
+
+
+@orm_events.listens_for(Session, "after_commit")
+@orm_events.listens_for(Session, "after_soft_rollback")
+def _forget_appended(session: Session, *_transaction: object) -> None:
+    # Audit paths for receipts are only valid inside the transaction that appended their entries.
+    session.info.pop(_APPENDED_KEY, None)
 
 
 def _as_tree_head(row: SignedHead) -> TreeHead:

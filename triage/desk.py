@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, url_for
+from flask import abort, current_app, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf import FlaskForm
@@ -115,8 +115,11 @@ def review(code: str) -> str | Response | tuple[str, int]:
 @requires_role(Role.TRIAGE)
 def retrain() -> Response:
     jobs.enqueue(RETRAIN_JOB)
-    commit()
-    flash(_("Retraining started in the background. The new model becomes active when it is ready."))
+    commit()  # with a worker, this only queues the job; without one (the embedded setup) it trains right here
+    if current_app.config["REDIS_URL"]:
+        flash(_("Retraining started in the background. The new model becomes active when it is ready."))
+    else:
+        flash(_("Retrained. The new model is active."))
     return redirect(url_for("triage_desk.queue"))
 
 
