@@ -14,16 +14,10 @@ from __future__ import annotations
 import argparse
 import hashlib
 import random
-import time
 from collections.abc import Callable
 
+from bench.timing import cpu_seconds
 from portal.record.merkle import chunk_roots, consistency_proof, inclusion_proof, tree_root
-
-
-def _cpu_seconds(action: Callable[[], object]) -> float:
-    started = time.process_time()
-    action()
-    return time.process_time() - started
 
 
 def main() -> None:
@@ -39,14 +33,14 @@ def main() -> None:
     hashes = [rng.randbytes(32) for _ in range(size)]
     sha256 = hashlib.sha256
 
-    baseline = _cpu_seconds(lambda: [sha256(value).digest() for value in hashes])
-    root = _cpu_seconds(lambda: tree_root(hashes))
+    baseline = cpu_seconds(lambda: [sha256(value).digest() for value in hashes])
+    root = cpu_seconds(lambda: tree_root(hashes))
     positions = [rng.randrange(1, size) for _ in range(options.proofs)]
     known: list[bytes] = []
-    cache = _cpu_seconds(lambda: known.extend(chunk_roots(hashes)))
+    cache = cpu_seconds(lambda: known.extend(chunk_roots(hashes)))
 
     def slowest(build: Callable[[int], object]) -> float:
-        return max(_cpu_seconds(lambda position=position: build(position)) for position in positions)
+        return max(cpu_seconds(lambda position=position: build(position)) for position in positions)
 
     figures = {
         "tree_root": root,

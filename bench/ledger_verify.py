@@ -20,12 +20,11 @@ from __future__ import annotations
 import argparse
 import hashlib
 import random
-import time
-from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
+from bench.timing import cpu_seconds
 from portal.record.canonical import canonical_bytes
 from portal.record.log_verification import verify_log
 from portal.record.merkle import CompactRange, leaf_hashes
@@ -92,12 +91,6 @@ def sign_heads(stored: list[bytes], every: int, key: Ed25519PrivateKey) -> list[
     return heads
 
 
-def _cpu_seconds(action: Callable[[], object]) -> float:
-    started = time.process_time()
-    action()
-    return time.process_time() - started
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -121,9 +114,9 @@ def main() -> None:
     raw = float("inf")
     audits = dict.fromkeys(head_sets, float("inf"))
     for _ in range(options.repeat):
-        raw = min(raw, _cpu_seconds(lambda: [sha256(entry).digest() for entry in entries]))
+        raw = min(raw, cpu_seconds(lambda: [sha256(entry).digest() for entry in entries]))
         for every, heads in head_sets.items():
-            seconds = _cpu_seconds(lambda heads=heads: verify_log(entries, stored, heads, public_key))
+            seconds = cpu_seconds(lambda heads=heads: verify_log(entries, stored, heads, public_key))
             audits[every] = min(audits[every], seconds)
 
     per_entry = 1e9 / len(entries)
@@ -140,7 +133,7 @@ def main() -> None:
             f"   ratio (a)/(b) = {raw / seconds:.3f}"
         )
     head = head_sets[options.head_every[0]][-1]
-    signature_check = min(_cpu_seconds(lambda: verify_tree_head(head, public_key)) for _ in range(200))
+    signature_check = min(cpu_seconds(lambda: verify_tree_head(head, public_key)) for _ in range(200))
     print(f"one head's Ed25519 signature check: {signature_check * 1e6:.0f} us")
 
 

@@ -15,6 +15,7 @@ from datetime import date, datetime, time
 from typing import Any
 
 from sqlalchemy import ColumnElement, Select, and_, case, func, or_, select
+from sqlalchemy.orm import contains_eager
 
 from escalation.models import Case
 from escalation.rules import TERMINAL_STATES, CaseState
@@ -136,6 +137,24 @@ def _median_query(
     return select(group, seconds).where(*where), False
 
 
+def _units_in_scope(model: type[Bureau] | type[OversightBody], division_ids: list[int] | None) -> list[Any]:
+    """Every bureau (or body) of the filtered divisions, with its division loaded in the same query."""
+    query = (
+        select(model)
+        .join(Division)
+        .options(contains_eager(model.division))
+        .order_by(Division.code, model.code)
+    )
+    if division_ids is not None:
+        query = query.where(model.division_id.in_(division_ids))
+    return list(db.session.scalars(query))
+
+
+def _counts_of(counts: dict[int, Any], unit_id: int) -> list[int]:
+    """The six counts of one unit's row of the grouped query; zeros for a unit that received nothing."""
+    return [int(value or 0) for value in counts.get(unit_id, (0,) * 6)]
+
+
 def _share(in_time: int, late: int) -> float | None:
     return in_time / (in_time + late) if in_time + late else None
 
@@ -169,14 +188,9 @@ def bureau_figures(filters: Filters, locale: str, now: datetime) -> list[BureauF
             [*where, Complaint.first_replied_at.is_not(None), Complaint.routed_at.is_not(None)],
         )
     )
-    bureaus = select(Bureau).join(Division).order_by(Division.code, Bureau.code)
-    if division_ids is not None:
-        bureaus = bureaus.where(Bureau.division_id.in_(division_ids))
     figures = []
-    for bureau in db.session.scalars(bureaus):
-        received, replied, resolved, overdue, still_open, in_time = (
-            int(v or 0) for v in counts.get(bureau.id, (0,) * 6)
-        )
+    for bureau in _units_in_scope(Bureau, division_ids):
+        received, replied, resolved, overdue, still_open, in_time = _counts_of(counts, bureau.id)
         figures.append(
             BureauFigures(
                 bureau.code,
@@ -216,14 +230,9 @@ def body_figures(filters: Filters, locale: str) -> list[BodyFigures]:
     medians = _medians(
         *_median_query(Case.body_id, _seconds_between(Case.closed_at, Case.opened_at), [*where, closed])
     )
-    bodies = select(OversightBody).join(Division).order_by(Division.code, OversightBody.code)
-    if division_ids is not None:
-        bodies = bodies.where(OversightBody.division_id.in_(division_ids))
     figures = []
-    for body in db.session.scalars(bodies):
-        received, acted, declined, overdue, still_open, in_time = (
-            int(v or 0) for v in counts.get(body.id, (0,) * 6)
-        )
+    for body in _units_in_scope(OversightBody, division_ids):
+        received, acted, declined, overdue, still_open, in_time = _counts_of(counts, body.id)
         figures.append(
             BodyFigures(
                 body.code,
