@@ -29,8 +29,8 @@ from escalation.models import Case
 from escalation.rules import CaseState, Outcome
 from portal.app import create_app
 from portal.extensions import db
+from portal.jurisdiction.demo import seed_demo
 from portal.models import Bureau, Complaint, ComplaintStatus, OversightBody, RoutedBy
-from portal.seed import seed_demo
 
 NOW = datetime(2026, 11, 1, tzinfo=UTC)
 

@@ -17,16 +17,18 @@ SWEEP_INTERVAL_SECONDS = 600
 def init_app(app: Flask) -> None:
     from flask_babel import lazy_gettext as _l
 
-    from escalation import listeners, models  # noqa: F401 - registers tables and event listeners
+    from escalation import models, referrals  # noqa: F401 - registers tables and event listeners
     from escalation.api import escalation_api
     from escalation.cases import sweep
     from escalation.cli import escalation_cli
     from escalation.demo import seed_complaints_command
-    from escalation.views import desk, public_pages
-    from portal import jobs, public_view, templating
-    from portal.cli import seed_cli
+    from escalation.pages import desk, public_pages
+    from portal import jobs
+    from portal.complaints import timeline
     from portal.domain import Role
-    from portal.staff import register_desk
+    from portal.http import templating
+    from portal.http.pages import register_desk
+    from portal.jurisdiction.cli import seed_cli
 
     app.register_blueprint(public_pages)
     app.register_blueprint(desk)
@@ -35,7 +37,7 @@ def init_app(app: Flask) -> None:
     seed_cli.add_command(seed_complaints_command)
     jobs.register(app, SWEEP_JOB, sweep)
     jobs.register_periodic(app, SWEEP_JOB, SWEEP_INTERVAL_SECONDS)
-    public_view.register_section("escalations", listeners.public_cases)
+    timeline.register_section("escalations", referrals.public_cases)
     templating.add_track_partial(app, "escalation/_cases.html")
     templating.add_public_nav(app, "escalation_public.accountability_page", _l("Accountability"))
     register_desk(app, "escalation_desk.case_list", _l("Oversight cases"), (Role.LIAISON,))

@@ -19,7 +19,7 @@ from sqlalchemy.orm import contains_eager
 
 from escalation.models import Case
 from escalation.rules import TERMINAL_STATES, CaseState
-from portal.calendar import SHANGHAI, end_of_local_day
+from portal.deadlines.workdays import SHANGHAI, end_of_local_day
 from portal.extensions import db
 from portal.models import Bureau, Complaint, ComplaintStatus, Division, OversightBody, utcnow
 

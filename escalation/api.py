@@ -18,19 +18,18 @@ from escalation.errors import (
 )
 from escalation.forms import CaseActionForm, OpenCaseForm, parse_filters
 from escalation.models import Case, CaseKind
-from escalation.presentation import STATE_LABELS, public_case
+from escalation.public import STATE_LABELS, public_case
 from escalation.rules import CaseAction, CaseState, Outcome
-from portal.api import make_api_blueprint
-from portal.api.common import json_object, validated_form
-from portal.api.complaints import complaint_or_404
-from portal.api.openapi import CODE_PARAMETER, add_paths, errors, json_request, json_response, ref
-from portal.auth import public, require_staff, requires_role
+from portal.auth.access import public, require_staff, requires_role
+from portal.complaints.api import complaint_or_404
 from portal.domain import Role, Track
-from portal.errors import ApiError, validation_failed
 from portal.extensions import db
-from portal.i18n import current_language
+from portal.http.api import json_object, make_api_blueprint, validated_form, validation_failed
+from portal.http.errors import ApiError
+from portal.http.i18n import current_language
+from portal.http.openapi import CODE_PARAMETER, add_paths, errors, json_request, json_response, ref
 from portal.unit_of_work import commit
-from triage.service import mark_referred
+from triage.decisions import mark_referred
 
 escalation_api = make_api_blueprint("escalation_api", __name__)
 

@@ -16,11 +16,11 @@ from escalation import rules
 from escalation.errors import EscalationRuleError
 from escalation.models import Case, CaseKind
 from escalation.rules import CaseAction, CaseSnapshot, CaseState, Outcome, SweepAction
-from portal import events
-from portal.deadlines import deadline_policy
+from portal.deadlines.policy import deadline_policy
 from portal.domain import Track
 from portal.extensions import db
 from portal.models import Bureau, Complaint, Division, OversightBody, StaffUser, utcnow
+from portal.record import events
 
 
 class CaseError(EscalationRuleError):

@@ -21,14 +21,14 @@ from sqlalchemy import func, select
 from escalation import cases
 from escalation.models import Case
 from escalation.rules import CaseAction, Outcome
-from portal.auth import hash_password
+from portal.auth.accounts import hash_password
+from portal.bureau.replies import post_reply
+from portal.complaints.filing import Allegation, ComplaintDraft, file_complaint
 from portal.domain import PartyMembership, Role
 from portal.extensions import db
-from portal.handling import post_reply
-from portal.intake.service import Allegation, ComplaintDraft, file_complaint
 from portal.models import Bureau, Complaint, ComplaintStatus, OversightBody, StaffUser
 from portal.unit_of_work import commit
-from triage.service import review_misconduct
+from triage.decisions import review_misconduct
 
 COUNTIES = ("XD-A1", "XD-A2", "XD-A3", "XD-B1", "XD-B2")
 ACCOUNTS_FILE = "demo-accounts.txt"

@@ -14,13 +14,13 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Optional
 
 from escalation.accountability import Filters
-from escalation.presentation import OUTCOME_LABELS
+from escalation.public import OUTCOME_LABELS
 from escalation.rules import CaseAction, Outcome
 from portal.domain import Track
-from portal.errors import validation_failed
 from portal.extensions import db
-from portal.fields import free_text
-from portal.intake.sanitise import clean_line
+from portal.http.api import validation_failed
+from portal.http.forms import free_text
+from portal.http.sanitise import clean_line
 from portal.labels import TRACK_LABELS
 from portal.models import Division
 

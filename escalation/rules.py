@@ -55,7 +55,7 @@ from escalation.errors import (
     UnexpectedOutcome,
     UnknownDivision,
 )
-from portal.calendar import DeadlinePolicy, last_day_of, require_aware
+from portal.deadlines.workdays import DeadlinePolicy, last_day_of, require_aware
 from portal.domain import Role, Track
 
 

@@ -17,16 +17,34 @@ from flask_babel import lazy_gettext as _l
 from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter, Map
 
-from portal import cli, errors, i18n, jobs, ledger, photos, public_view, templating
-from portal.api import api_bp
+from portal import jobs
+from portal.auth.api import auth_api
+from portal.auth.cli import users_cli
+from portal.auth.pages import staff_bp
+from portal.bureau.api import bureau_api
+from portal.bureau.pages import bureau_desk
+from portal.complaints import timeline
+from portal.complaints.api import complaints_api
+from portal.complaints.pages import complaint_pages
+from portal.complaints.processing import CLASSIFY_JOB, REQUEUE_JOB, await_triage, requeue_stale
 from portal.config import settings_from_env
+from portal.evidence import photos
+from portal.evidence.pages import evidence_pages, evidence_staff
 from portal.extensions import babel, csrf, db, limiter, login_manager, migrate
-from portal.intake.service import CLASSIFY_JOB, REQUEUE_JOB, await_triage, requeue_stale
+from portal.http import errors, i18n, templating
+from portal.http.api import API_PREFIX
+from portal.http.openapi import openapi_api
+from portal.http.pages import register_desk
+from portal.jobs.cli import jobs_cli
+from portal.jurisdiction.cli import seed_cli
 from portal.models import Role, StaffUser
 from portal.open311 import open311_bp
 from portal.open311.cli import open311_cli
-from portal.public import public_bp
-from portal.staff import register_desk, staff_bp
+from portal.privacy.pages import privacy_desk
+from portal.record import store as record_store
+from portal.record.api import record_api
+from portal.record.cli import ledger_cli
+from portal.record.pages import record_pages
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -61,6 +79,9 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     _register_core(app)
     for package in app.config.get("FEATURE_PACKAGES", FEATURE_PACKAGES):
         importlib.import_module(package).init_app(app)
+    for blueprint in app.blueprints.values():
+        if (blueprint.url_prefix or "").startswith(API_PREFIX):
+            csrf.exempt(blueprint)
     return app
 
 
@@ -112,14 +133,23 @@ class IdConverter(IntegerConverter):
 
 def _register_core(app: Flask) -> None:
     app.url_map.converters["id"] = IdConverter
-    app.register_blueprint(public_bp)
-    app.register_blueprint(staff_bp)
-    app.register_blueprint(api_bp)
+    for blueprint in (
+        complaint_pages,
+        record_pages,
+        evidence_pages,
+        evidence_staff,
+        staff_bp,
+        bureau_desk,
+        privacy_desk,
+    ):
+        app.register_blueprint(blueprint)
+    for blueprint in (complaints_api, record_api, bureau_api, auth_api, openapi_api):
+        app.register_blueprint(blueprint)
     app.register_blueprint(open311_bp)
     csrf.exempt(open311_bp)  # api_key-authenticated form posts from other servers; no cookies are honoured
     errors.init_app(app)
-    cli.init_app(app)
-    app.cli.add_command(open311_cli)
+    for group in (seed_cli, users_cli, jobs_cli, ledger_cli, open311_cli):
+        app.cli.add_command(group)
     templating.init_app(app)
     app.after_request(_security_headers)
     # Until a classifier is installed (the triage package replaces it), every complaint waits for a human.
@@ -127,8 +157,8 @@ def _register_core(app: Flask) -> None:
     jobs.register(app, REQUEUE_JOB, requeue_stale)
     jobs.register_periodic(app, REQUEUE_JOB, interval_seconds=60)
     jobs.register(app, photos.PUBLISH_JOB, photos.publish)
-    jobs.register(app, ledger.SIGN_JOB, ledger.sign_head_job)
-    jobs.register_periodic(app, ledger.SIGN_JOB, interval_seconds=3600)
-    public_view.register_section("evidence", photos.public_section)
-    register_desk(app, "staff.bureau_queue", _l("Bureau desk"), (Role.BUREAU,))
-    templating.add_public_nav(app, "public.ledger_page", _l("Public record"))
+    jobs.register(app, record_store.SIGN_JOB, record_store.sign_head_job)
+    jobs.register_periodic(app, record_store.SIGN_JOB, interval_seconds=3600)
+    timeline.register_section("evidence", photos.public_section)
+    register_desk(app, "bureau_desk.queue", _l("Bureau desk"), (Role.BUREAU,))
+    templating.add_public_nav(app, "record.page", _l("Public record"))

@@ -21,7 +21,7 @@ from flask.testing import FlaskClient, FlaskCliRunner
 
 from portal.app import create_app
 from portal.extensions import db
-from portal.seed import seed_demo
+from portal.jurisdiction.demo import seed_demo
 from tests.services import postgres_server_url, redis_url_or_skip
 
 PG_DATABASE_ENV = "TEST_DATABASE_URL"

@@ -6,7 +6,7 @@ from typing import Any
 
 from flask.testing import FlaskClient
 
-from portal.auth import hash_password, issue_token
+from portal.auth.accounts import hash_password, issue_token
 from portal.extensions import db
 from portal.models import Bureau, OversightBody, Role, StaffUser
 from portal.unit_of_work import commit

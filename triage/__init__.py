@@ -20,14 +20,14 @@ def init_app(app: Flask) -> None:
     from flask_babel import lazy_gettext as _l
 
     from portal import jobs
+    from portal.complaints.processing import CLASSIFY_JOB
     from portal.domain import Role
-    from portal.intake.service import CLASSIFY_JOB
-    from portal.staff import register_desk
+    from portal.http.pages import register_desk
     from triage import models  # noqa: F401 - registers the triage tables
     from triage.api import triage_api
+    from triage.classification import classify
     from triage.cli import triage_cli
-    from triage.desk import desk
-    from triage.service import classify
+    from triage.pages import desk
     from triage.training import retrain
 
     # jieba announces every dictionary load at DEBUG on its own handler; a server log has no use for it.

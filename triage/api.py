@@ -6,18 +6,17 @@ from typing import Any
 
 from flask import Response, jsonify
 
-from portal.api import make_api_blueprint
-from portal.api.common import json_object, validated_form
-from portal.api.complaints import complaint_or_404
-from portal.api.openapi import CODE_PARAMETER, add_paths, errors, json_request, json_response, ref
-from portal.auth import require_staff, requires_role
+from portal.auth.access import require_staff, requires_role
+from portal.complaints.api import complaint_or_404
+from portal.complaints.timeline import public_complaint
 from portal.domain import Role, Track
-from portal.errors import ApiError, validation_failed
 from portal.extensions import db
-from portal.i18n import current_language
-from portal.public_view import public_complaint
+from portal.http.api import json_object, make_api_blueprint, validated_form, validation_failed
+from portal.http.errors import ApiError
+from portal.http.i18n import current_language
+from portal.http.openapi import CODE_PARAMETER, add_paths, errors, json_request, json_response, ref
 from portal.unit_of_work import commit
-from triage import service
+from triage import decisions
 from triage.forms import MisconductReviewForm, RoutingForm, refusal
 from triage.models import Assessment
 
@@ -57,7 +56,7 @@ def triage_queue() -> Response:
                     "needs_misconduct_review": item.needs_misconduct_review,
                     "assessment": assessment_json(item.assessment),
                 }
-                for item in service.queue()
+                for item in decisions.queue()
             ]
         }
     )
@@ -79,14 +78,14 @@ def set_routing(code: str) -> tuple[Response, int]:
         RoutingForm, json_object(), ("category", "division", "reason"), locale=current_language()
     )
     try:
-        service.decide_routing(
+        decisions.decide_routing(
             complaint,
             category_key=form.category.data,
             staff=require_staff(),
             division_code=form.division.data or None,
             reason=form.reason.data or None,
         )
-    except service.TriageError as exc:
+    except decisions.TriageError as exc:
         raise _refused(exc) from exc
     commit()
     return jsonify(public_complaint(complaint, current_language())), 201
@@ -100,7 +99,7 @@ def misconduct_review(code: str) -> tuple[Response, int]:
         MisconductReviewForm, json_object(), ("decision", "track", "division", "accused_unit_code", "reason")
     )
     try:
-        service.review_misconduct(
+        decisions.review_misconduct(
             complaint,
             confirm=form.decision.data == "confirm",
             staff=require_staff(),

@@ -9,7 +9,7 @@ from pathlib import Path
 import click
 from flask.cli import AppGroup
 
-from triage import runtime
+from triage import classifier
 from triage.engine.dataset import Example, read_examples
 from triage.engine.evaluation import evaluate, format_report
 from triage.engine.misconduct import Allegation, detect_misconduct
@@ -43,8 +43,8 @@ def _examples(path: str, split: str | None) -> list[Example]:
 @click.option("--if-missing", is_flag=True, help="Do nothing if a model is already active (for `make run`).")
 def train_command(data_path: str, split: str | None, include_corrections: bool, if_missing: bool) -> None:
     """Train a model, print cross-validated figures, save it as a new version and make it active."""
-    if if_missing and runtime.registry().active_version() is not None:
-        click.echo(f"model {runtime.registry().active_version()} is already active")
+    if if_missing and classifier.registry().active_version() is not None:
+        click.echo(f"model {classifier.registry().active_version()} is already active")
         return
     examples = _examples(data_path, split)
     if include_corrections:
@@ -53,7 +53,7 @@ def train_command(data_path: str, split: str | None, include_corrections: bool, 
         examples += corrections
     click.echo(f"training on {len(examples)} examples", err=True)
     version = train_and_activate(examples, progress=lambda line: click.echo(line, err=True))
-    info = next(item for item in runtime.registry().versions() if item.version == version)
+    info = next(item for item in classifier.registry().versions() if item.version == version)
     click.echo(json.dumps(info.metrics, ensure_ascii=False, indent=2))
     click.echo(f"active model: {version}")
 
@@ -63,7 +63,7 @@ def train_command(data_path: str, split: str | None, include_corrections: bool, 
 @click.option("--split", default=None, help="Evaluate only rows of this split (e.g. test).")
 def evaluate_command(data_path: str, split: str | None) -> None:
     """Per-category precision/recall/F1 and the confusion matrix; the last line is macro_f1=0.XXXX."""
-    loaded = runtime.active_model()
+    loaded = classifier.active_model()
     if loaded is None:
         raise click.ClickException("no active model: run `flask triage train` first")
     report = evaluate(loaded.model, _examples(data_path, split))
@@ -73,10 +73,10 @@ def evaluate_command(data_path: str, split: str | None) -> None:
 @triage_cli.command("predict")
 def predict_command() -> None:
     """JSON lines on stdin ({"id", "title", "body"}) to JSON lines on stdout."""
-    loaded = runtime.active_model()
+    loaded = classifier.active_model()
     if loaded is None:
         raise click.ClickException("no active model: run `flask triage train` first")
-    threshold = runtime.threshold(loaded)
+    threshold = classifier.threshold(loaded)
     for number, line in enumerate(sys.stdin, start=1):
         if not line.strip():
             continue
@@ -122,7 +122,7 @@ def _label(key: str) -> str:
 @triage_cli.command("versions")
 def versions_command() -> None:
     """List the registered models, the active one marked with *."""
-    registry = runtime.registry()
+    registry = classifier.registry()
     active = registry.active_version()
     for info in registry.versions():
         macro = info.metrics.get("cv_macro_f1")
@@ -137,7 +137,7 @@ def versions_command() -> None:
 def prune_command(keep: int) -> None:
     """Delete old model versions (never the active one)."""
     try:
-        removed = runtime.registry().prune(keep)
+        removed = classifier.registry().prune(keep)
     except ValueError as exc:
         raise click.ClickException(str(exc)) from exc
     click.echo(f"removed {len(removed)} version(s)" + (f": {', '.join(removed)}" if removed else ""))
@@ -148,7 +148,7 @@ def prune_command(keep: int) -> None:
 def activate_command(version: str) -> None:
     """Make another registered model the active one."""
     try:
-        runtime.registry().activate(version)
+        classifier.registry().activate(version)
     except (KeyError, ValueError, FileNotFoundError) as exc:
         raise click.ClickException(str(exc)) from exc
     click.echo(f"active model: {version}")

@@ -14,9 +14,9 @@ from wtforms.validators import InputRequired, Optional
 
 from portal.categories import CATEGORIES, CATEGORY_KEYS
 from portal.domain import Track
-from portal.fields import free_text
-from portal.intake.sanitise import clean_line
-from triage import service
+from portal.http.forms import free_text
+from portal.http.sanitise import clean_line
+from triage import decisions
 
 REASON_HINT = _l("Required when you depart from the model's suggestion or re-route.")
 
@@ -99,16 +99,16 @@ class Refusal:
 def refusal(error: Exception) -> Refusal:
     """Explain a refused decision. Anything not named here is a target that does not exist (a division, a
     bureau, or an oversight unit code the rules rejected)."""
-    if isinstance(error, service.ReasonRequired):
+    if isinstance(error, decisions.ReasonRequired):
         return Refusal(
             422, "reason", _("Give a reason: you are departing from the model's suggestion or re-routing.")
         )
-    if isinstance(error, service.NotRoutable):
+    if isinstance(error, decisions.NotRoutable):
         return Refusal(
             409,
             "category",
             _("This complaint is closed: it can be routed again only if the citizen contests."),
         )
-    if isinstance(error, service.AlreadyReviewed):
+    if isinstance(error, decisions.AlreadyReviewed):
         return Refusal(409, "decision", _("The misconduct review of this complaint is already decided."))
     return Refusal(422, "division", _("Unknown division or unit code."))

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from flask import current_app
 
-from triage import runtime, service
+from triage import classifier, decisions
 from triage.engine.dataset import Example, fingerprint, read_examples
 from triage.engine.model import TriageModel
 
@@ -16,14 +16,14 @@ log = logging.getLogger(__name__)
 
 
 def staff_examples() -> list[Example]:
-    return [Example(title, body, label) for title, body, label in service.labelled_examples()]
+    return [Example(title, body, label) for title, body, label in decisions.labelled_examples()]
 
 
 def train_and_activate(examples: list[Example], progress: Callable[[str], None] | None = None) -> str:
     """Train on ``examples``, register the model with its cross-validated metrics, make it active."""
     model = TriageModel()
     report = model.fit(examples, progress=progress)
-    registry = runtime.registry()
+    registry = classifier.registry()
     version = registry.save(model, report.as_dict(), fingerprint(examples))
     registry.activate(version)
     return version

@@ -1,10 +1,11 @@
-"""The core models. Importing this package registers every core table with the metadata."""
+"""The core tables every feature reads: the jurisdiction, complaints and their events, staff accounts.
+
+A feature's own tables live in its package (``portal.evidence.models``, ``portal.record.models``, ...); the
+factory imports every installed feature's models before the metadata is used.
+"""
 
 from portal.models.complaint import Complaint, ComplaintStatus, Event, PartyMembership, RoutedBy
-from portal.models.evidence import Photo
 from portal.models.jurisdiction import Bureau, Category, Division, DivisionLevel, OversightBody, Track
-from portal.models.ledger import LedgerState, SignedHead
-from portal.models.open311 import Open311Key
 from portal.models.staff import ApiToken, Role, StaffUser
 from portal.models.types import utcnow
 
@@ -17,14 +18,10 @@ __all__ = [
     "Division",
     "DivisionLevel",
     "Event",
-    "LedgerState",
-    "Open311Key",
     "OversightBody",
     "PartyMembership",
-    "Photo",
     "Role",
     "RoutedBy",
-    "SignedHead",
     "StaffUser",
     "Track",
     "utcnow",

@@ -15,8 +15,9 @@ from dataclasses import dataclass
 from flask_babel import gettext as _
 from werkzeug.datastructures import FileStorage, MultiDict
 
-from portal.intake.forms import TITLE_MAX, TITLE_MIN, ComplaintForm
-from portal.intake.payload import form_errors
+from portal.complaints.forms import TITLE_MAX, TITLE_MIN, ComplaintForm
+from portal.evidence.photos import EvidenceRejected, Upload, inspect_files
+from portal.http.api import form_errors
 from portal.open311.catalogue import (
     ACCUSED_NAME,
     ACCUSED_UNIT,
@@ -29,11 +30,10 @@ from portal.open311.catalogue import (
 from portal.open311.errors import Open311Error, not_provided, problem
 from portal.open311.jurisdiction import Jurisdiction
 from portal.open311.mapping import DESCRIPTION_MAX
-from portal.photos import EvidenceRejected, Upload, inspect_files
 
 _ATTRIBUTE_KEY = re.compile(r"^attribute\[([^\]]*)\](\[\])?$")
 CONTACT_PARAMETERS = ("first_name", "last_name", "phone", "email")
-# Form field paths (as portal.intake.payload.form_errors names them) -> Open311 parameters.
+# Form field paths (as portal.http.api.form_errors names them) -> Open311 parameters.
 FIELD_PARAMETERS: Mapping[str, str] = {
     "title": "description",  # the title is derived from the description
     "body": "description",

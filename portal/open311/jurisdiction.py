@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 
 from portal.extensions import db
-from portal.intake.service import division_choices
+from portal.jurisdiction.service import division_choices
 from portal.models import Division, DivisionLevel
 from portal.open311.errors import Open311Error, not_found, not_provided
 

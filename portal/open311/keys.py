@@ -9,7 +9,8 @@ from datetime import datetime
 from sqlalchemy import select
 
 from portal.extensions import db
-from portal.models import Open311Key, utcnow
+from portal.models import utcnow
+from portal.open311.models import Open311Key
 
 KEY_PREFIX = "o311_"  # a public marker that makes a leaked key easy to recognise, not a secret
 

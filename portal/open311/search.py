@@ -16,7 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 from werkzeug.datastructures import MultiDict
 
-from portal.codes import normalise_tracking_code
+from portal.complaints.codes import normalise_tracking_code
 from portal.extensions import db
 from portal.models import Complaint, ComplaintStatus
 from portal.open311.catalogue import SERVICE_CODES

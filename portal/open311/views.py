@@ -10,13 +10,14 @@ from flask import Response, current_app, request, url_for
 from flask_babel import gettext as _
 from flask_limiter.util import get_remote_address
 
-from portal import public_view
 from portal.categories import CATEGORY_KEYS
+from portal.complaints import timeline
+from portal.complaints.filing import file_complaint
+from portal.complaints.forms import draft_from_form
+from portal.complaints.lookup import find_by_code
 from portal.extensions import db, limiter
-from portal.i18n import current_language
-from portal.intake import service as intake
-from portal.intake.forms import draft_from_form
-from portal.limits import lookup_limit
+from portal.http.i18n import current_language
+from portal.http.limits import lookup_limit
 from portal.models import Complaint, utcnow
 from portal.open311 import open311_bp
 from portal.open311.catalogue import CHANGESET, definition_document, service_list_document, services
@@ -70,7 +71,7 @@ def _requests_response(complaints: Sequence[Complaint], fmt: str) -> Response:
     documents = [
         request_document(
             complaint,
-            public_view.public_complaint(complaint, locale),
+            timeline.public_complaint(complaint, locale),
             catalogue,
             zone=zone,
             locale=locale,
@@ -94,7 +95,8 @@ def discovery(fmt: str) -> Response:
     document = {
         "changeset": changeset,
         "contact": _(
-            "The operators of this Fire Alarm site: see %(url)s", url=url_for("public.about", _external=True)
+            "The operators of this Fire Alarm site: see %(url)s",
+            url=url_for("complaints.about", _external=True),
         ),
         "key_service": _(
             "Ask the operators of this site for an api_key; they issue one with "
@@ -143,7 +145,7 @@ def request_list(fmt: str) -> Response:
 @lookup_limit
 def request_detail(service_request_id: str, fmt: str) -> Response:
     jurisdiction = _jurisdiction()
-    complaint = intake.find_by_code(service_request_id)
+    complaint = find_by_code(service_request_id)
     if complaint is None or not jurisdiction.contains(complaint.division_id):
         raise Open311Error(404, [not_found("service_request_id", service_request_id[:64])])
     return _requests_response([complaint], fmt)
@@ -174,12 +176,12 @@ def create_request(fmt: str) -> Response:
     if chosen is None:
         raise Open311Error(404, [not_found("service_code", code[:64])])
     submission = check_submission(request.form, request.files.getlist("media"), chosen, jurisdiction)
-    receipt = intake.file_complaint(draft_from_form(submission.form, locale), submission.uploads)
+    receipt = file_complaint(draft_from_form(submission.form, locale), submission.uploads)
     complaint = db.session.get_one(Complaint, receipt.complaint_id)
     if chosen.code in CATEGORY_KEYS:
         complaint.requested_category_key = chosen.code
     commit()
     # After the commit: the inline classification job may already have routed it.
-    notice = service_notice(public_view.public_complaint(complaint, locale), _zone())
+    notice = service_notice(timeline.public_complaint(complaint, locale), _zone())
     document = [{"service_request_id": receipt.tracking_code, "service_notice": notice, "account_id": None}]
     return document_response("service_requests", document, fmt)

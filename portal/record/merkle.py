@@ -18,13 +18,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from itertools import islice
 
-from portal.record.verify_receipt import (
-    EMPTY_ROOT,
-    HASH_SIZE,
-    LEAF_PREFIX_STATE,
-    NODE_PREFIX_STATE,
-    node_hash,
-)
+from portal.record.proofs import EMPTY_ROOT, HASH_SIZE, LEAF_PREFIX_STATE, NODE_PREFIX_STATE, node_hash
 
 CHUNK_SIZE = 1 << 14
 

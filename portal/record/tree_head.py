@@ -18,7 +18,7 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
-from portal.record.verify_receipt import TreeHead, parse_public_key, tree_head_message
+from portal.record.proofs import TreeHead, parse_public_key, tree_head_message
 
 __all__ = [
     "KEY_FILE_NAME",

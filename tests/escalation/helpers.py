@@ -7,9 +7,9 @@ from datetime import datetime
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
+from portal.complaints.routing import route
 from portal.extensions import db
 from portal.models import Complaint, RoutedBy
-from portal.routing import route
 from portal.unit_of_work import commit
 from tests.factories import file_via_api
 

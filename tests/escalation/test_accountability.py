@@ -12,8 +12,8 @@ from escalation.accountability import Filters, accountability
 from escalation.charts import Bar, LegendItem, Segment, stacked_bars
 from escalation.models import CaseKind
 from escalation.rules import CaseAction, Outcome
+from portal.bureau.replies import post_reply
 from portal.domain import Role, Track
-from portal.handling import post_reply
 from portal.unit_of_work import commit
 from tests.escalation.helpers import routed_complaint
 from tests.factories import make_staff

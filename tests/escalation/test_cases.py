@@ -24,7 +24,7 @@ MONDAY = datetime(2026, 11, 30, 2, 0, tzinfo=UTC)  # 10:00 in Shanghai
 
 
 def complaint(client: FlaskClient):
-    from portal.intake.service import find_by_code
+    from portal.complaints.lookup import find_by_code
 
     return find_by_code(file_via_api(client)["tracking_code"])
 
@@ -204,7 +204,7 @@ def test_unknown_or_contradictory_units_are_refused(
 
 
 def test_a_late_reply_still_opens_an_inaction_case(app: Flask, ctx: None, client: FlaskClient) -> None:
-    from portal.handling import post_reply
+    from portal.bureau.replies import post_reply
 
     officer = make_staff("env", Role.BUREAU, bureau="XD-A1:environment")
     routed = routed_complaint(client, now=MONDAY)
@@ -217,11 +217,11 @@ def test_a_late_reply_still_opens_an_inaction_case(app: Flask, ctx: None, client
 def test_a_contest_starts_a_new_round_with_its_own_deadline(
     app: Flask, ctx: None, client: FlaskClient
 ) -> None:
-    from portal.handling import post_reply
-    from portal.intake.followup import add_follow_up
-    from portal.intake.service import find_by_code
+    from portal.bureau.replies import post_reply
+    from portal.complaints.followup import add_follow_up
+    from portal.complaints.lookup import find_by_code
+    from portal.complaints.routing import route
     from portal.models import RoutedBy
-    from portal.routing import route
 
     officer = make_staff("env", Role.BUREAU, bureau="XD-A1:environment")
     receipt = file_via_api(client)

@@ -9,7 +9,7 @@ from flask.testing import FlaskCliRunner
 from sqlalchemy import func, select
 
 from escalation.models import Case
-from portal.auth import authenticate
+from portal.auth.accounts import authenticate
 from portal.extensions import db
 from portal.models import Complaint
 

@@ -44,7 +44,7 @@ from escalation.rules import (
     select_inaction_body,
     sweep_decision,
 )
-from portal.calendar import SHANGHAI
+from portal.deadlines.workdays import SHANGHAI
 
 # The demo jurisdiction (DESIGN.md §4).
 PARENTS = MappingProxyType(

@@ -9,12 +9,12 @@ from pathlib import Path
 from flask import Flask
 from flask.testing import FlaskClient, FlaskCliRunner
 
+from portal.complaints.lookup import find_by_code
 from portal.domain import Role
-from portal.intake.service import find_by_code
 from portal.unit_of_work import commit
 from tests.factories import file_via_api, make_staff
 from tests.triage.conftest import SEED_CORPUS
-from triage import runtime, service
+from triage import classifier, decisions
 
 
 def test_evaluate_prints_the_contract_last_line(runner: FlaskCliRunner) -> None:
@@ -62,12 +62,12 @@ def test_train_reports_and_activates_a_new_version(
     app: Flask, runner: FlaskCliRunner, tmp_path: Path
 ) -> None:
     with app.app_context():
-        before = runtime.registry().active_version()
+        before = classifier.registry().active_version()
     result = runner.invoke(args=["triage", "train", "--data", str(SEED_CORPUS)])
     assert result.exit_code == 0, result.output
     assert "cv_macro_f1" in result.output
     with app.app_context():
-        after = runtime.registry().active_version()
+        after = classifier.registry().active_version()
     assert after != before
     assert f"active model: {after}" in result.output
     listed = runner.invoke(args=["triage", "versions"]).output
@@ -94,7 +94,7 @@ def test_corrections_are_included_in_the_next_training_run(
     )["tracking_code"]
     with app.app_context():
         officer = make_staff("tri", Role.TRIAGE)
-        service.decide_routing(
+        decisions.decide_routing(
             find_by_code(code), category_key="commerce_tourism", staff=officer, reason="景区"
         )
         commit()
@@ -108,13 +108,13 @@ def test_prune_keeps_the_newest_and_the_active_version(app: Flask, runner: Flask
     for _ in range(2):
         assert runner.invoke(args=["triage", "train", "--data", str(SEED_CORPUS)]).exit_code == 0
     with app.app_context():
-        versions = [info.version for info in runtime.registry().versions()]
+        versions = [info.version for info in classifier.registry().versions()]
     assert len(versions) == 3
     assert runner.invoke(args=["triage", "activate", versions[0]]).exit_code == 0
     result = runner.invoke(args=["triage", "prune", "--keep", "1"])
     assert result.exit_code == 0, result.output
     with app.app_context():
-        left = [info.version for info in runtime.registry().versions()]
-        assert runtime.registry().active_version() == versions[0]
+        left = [info.version for info in classifier.registry().versions()]
+        assert classifier.registry().active_version() == versions[0]
     assert left == [versions[0], versions[2]]
     assert runner.invoke(args=["triage", "prune", "--keep", "0"]).exit_code != 0

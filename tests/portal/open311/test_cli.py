@@ -7,7 +7,7 @@ from flask.testing import FlaskClient, FlaskCliRunner
 from sqlalchemy import select
 
 from portal.extensions import db
-from portal.models import Open311Key
+from portal.open311.models import Open311Key
 from tests.portal.open311.filings import post_request
 
 

@@ -11,9 +11,10 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
+from portal.complaints.lookup import find_by_code
+from portal.evidence.models import Photo
 from portal.extensions import db
-from portal.intake.service import find_by_code
-from portal.models import Complaint, PartyMembership, Photo
+from portal.models import Complaint, PartyMembership
 from portal.open311.filing import contact_name, derive_title
 from portal.open311.keys import revoke_key
 from portal.unit_of_work import commit

@@ -9,8 +9,8 @@ from flask import Flask
 from sqlalchemy import select
 
 from portal.extensions import db
-from portal.models import Open311Key
 from portal.open311.keys import KEY_PREFIX, KeyNameTaken, UnknownKey, issue_key, key_is_valid, revoke_key
+from portal.open311.models import Open311Key
 
 
 def test_keys_are_stored_hashed_and_checked(app: Flask) -> None:

@@ -10,10 +10,11 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
+from portal.bureau.replies import post_reply
+from portal.complaints.lookup import find_by_code
+from portal.complaints.routing import route
 from portal.domain import Role
 from portal.extensions import db
-from portal.handling import post_reply
-from portal.intake.service import find_by_code
 from portal.models import Complaint, ComplaintStatus, RoutedBy, StaffUser
 from portal.open311.catalogue import SERVICE_CODES
 from portal.open311.mapping import (
@@ -24,7 +25,6 @@ from portal.open311.mapping import (
     status_notes,
     statuses_for,
 )
-from portal.routing import route
 from portal.unit_of_work import commit
 from tests.factories import file_via_api, make_staff
 from tests.portal.open311.filings import BASE, file_request

@@ -7,8 +7,8 @@ from datetime import datetime, timedelta
 from flask import Flask
 from flask.testing import FlaskClient
 
+from portal.complaints.lookup import find_by_code
 from portal.extensions import db
-from portal.intake.service import find_by_code
 from portal.models import ComplaintStatus, utcnow
 from portal.unit_of_work import commit
 from tests.portal.open311.documents import get_both

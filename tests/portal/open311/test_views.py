@@ -8,8 +8,8 @@ from flask.testing import FlaskClient
 
 from portal.categories import CATEGORY_KEYS
 from portal.extensions import db
+from portal.jurisdiction.demo import DEMO_DIVISIONS
 from portal.models import Division, DivisionLevel
-from portal.seed import DEMO_DIVISIONS
 from portal.unit_of_work import commit
 from tests.portal.open311.documents import get_both
 from tests.portal.open311.filings import BASE, file_request
@@ -126,7 +126,7 @@ def test_one_request_in_both_formats(client: FlaskClient, api_key: str) -> None:
     sloppy = code.lower().replace("-", "").replace("0", "o")
     assert client.get(f"{BASE}/requests/{sloppy}.json").get_json()[0]["service_request_id"] == code
     # The O/0 rule itself, whatever symbols this random code happens to contain.
-    from portal.codes import normalise_tracking_code
+    from portal.complaints.codes import normalise_tracking_code
 
     assert normalise_tracking_code("fa-7kqo-m9xd-4trv") == "FA-7KQ0-M9XD-4TRV"
 

@@ -10,8 +10,8 @@ from hypothesis import strategies as st
 from portal.record.canonical import canonical_bytes
 from portal.record.log_verification import verify_log
 from portal.record.merkle import CHUNK_SIZE, consistency_proof, inclusion_proof, leaf_hashes, tree_root
+from portal.record.proofs import verify_consistency, verify_inclusion
 from portal.record.tree_head import TreeHead, sign_tree_head
-from portal.record.verify_receipt import verify_consistency, verify_inclusion
 
 KEY = Ed25519PrivateKey.generate()
 PUBLIC_KEY = KEY.public_key()

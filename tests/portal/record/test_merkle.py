@@ -20,7 +20,7 @@ from portal.record.merkle import (
     root_from_subtrees,
     tree_root,
 )
-from portal.record.verify_receipt import verify_consistency, verify_inclusion
+from portal.record.proofs import verify_consistency, verify_inclusion
 from tests.portal.record import rfc6962_reference as reference
 from tests.portal.record import vectors
 

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from portal.intake.forms import BODY_MAX, BODY_MIN, TITLE_MAX, TITLE_MIN
+from portal.complaints.forms import BODY_MAX, BODY_MIN, TITLE_MAX, TITLE_MIN
 
 SEED_DIR = Path(__file__).resolve().parents[3] / "triage" / "seed"
 CORPUS = SEED_DIR / "complaints.csv"

@@ -1,0 +1,52 @@
+"""Staff accounts: password hashes, sign-in, and API bearer tokens (only their hashes are stored)."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from datetime import datetime, timedelta
+
+from flask import current_app
+from sqlalchemy import select
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from portal.extensions import db
+from portal.models import ApiToken, StaffUser, utcnow
+
+TOKEN_PREFIX = "fat_"  # noqa: S105 - a public marker that makes leaked tokens easy to spot, not a secret
+USERNAME_MAX = 64
+# A hash to compare against when the username is unknown, so a failed login takes as long either way.
+_DUMMY_HASH = generate_password_hash(secrets.token_hex(16))
+
+
+def hash_password(password: str) -> str:
+    return generate_password_hash(password)
+
+
+def authenticate(username: str, password: str) -> StaffUser | None:
+    # A name no account can have (too long, or with a NUL, which PostgreSQL refuses) is simply unknown.
+    plausible = len(username) <= USERNAME_MAX and "\x00" not in username
+    user = db.session.scalar(select(StaffUser).where(StaffUser.username == username)) if plausible else None
+    if user is None or not user.active:
+        check_password_hash(_DUMMY_HASH, password)
+        return None
+    return user if check_password_hash(user.password_hash, password) else None
+
+
+def _token_digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def issue_token(user: StaffUser, now: datetime | None = None) -> tuple[str, datetime]:
+    """A new bearer token for ``user`` and its expiry. Only the token's hash is stored."""
+    token = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    expires_at = (now or utcnow()) + timedelta(hours=current_app.config["API_TOKEN_TTL_HOURS"])
+    db.session.add(ApiToken(user=user, token_hash=_token_digest(token), expires_at=expires_at))
+    return token, expires_at
+
+
+def user_for_token(token: str, now: datetime | None = None) -> StaffUser | None:
+    row = db.session.scalar(select(ApiToken).where(ApiToken.token_hash == _token_digest(token)))
+    if row is None or row.expires_at <= (now or utcnow()) or not row.user.active:
+        return None
+    return row.user

@@ -1,0 +1,92 @@
+"""The bureau's API: its open complaints, and replies."""
+
+from __future__ import annotations
+
+from flask import Response, jsonify
+from flask_babel import gettext as _
+
+from portal.auth.access import require_staff, requires_role
+from portal.bureau import replies
+from portal.bureau.pages import ReplyForm
+from portal.complaints.api import complaint_or_404
+from portal.complaints.timeline import public_complaint
+from portal.domain import Role
+from portal.http.api import json_object, make_api_blueprint, validated_form
+from portal.http.errors import ApiError
+from portal.http.i18n import current_language
+from portal.http.openapi import CODE_PARAMETER, add_paths, errors, json_request, json_response, ref
+from portal.unit_of_work import commit
+
+bureau_api = make_api_blueprint("bureau_api", __name__)
+
+
+@bureau_api.get("/bureau/complaints")
+@requires_role(Role.BUREAU)
+def bureau_complaints() -> Response:
+    staff = require_staff()
+    language = current_language()
+    return jsonify({"complaints": [public_complaint(c, language) for c in replies.bureau_complaints(staff)]})
+
+
+@bureau_api.post("/complaints/<code>/replies")
+@requires_role(Role.BUREAU)
+def reply(code: str) -> tuple[Response, int]:
+    complaint = complaint_or_404(code)
+    staff = require_staff()
+    form = validated_form(ReplyForm, json_object(), ("text",), flags=("resolve",))
+    try:
+        replies.post_reply(complaint, staff=staff, text=form.text.data, resolve=form.resolve.data)
+    except replies.NotYourComplaint as exc:
+        raise ApiError(
+            403, "not_your_bureau", _("Only officers of the responsible bureau may reply.")
+        ) from exc
+    except replies.NotOpenForReply as exc:
+        raise ApiError(
+            409, "closed", _("This complaint is closed; it can be answered again if the citizen contests.")
+        ) from exc
+    commit()
+    return jsonify({"status": complaint.status.value}), 201
+
+
+add_paths(
+    {
+        "/bureau/complaints": {
+            "get": {
+                "summary": "Open complaints routed to the caller's bureau (bureau officers)",
+                "responses": {
+                    "200": json_response(
+                        "Public views of the complaints",
+                        {
+                            "type": "object",
+                            "properties": {"complaints": {"type": "array", "items": ref("PublicComplaint")}},
+                        },
+                    ),
+                    **errors("401", "403"),
+                },
+            }
+        },
+        "/complaints/{code}/replies": {
+            "post": {
+                "summary": "Publish the bureau's reply, optionally marking the complaint resolved",
+                "parameters": [CODE_PARAMETER],
+                "requestBody": json_request(
+                    {
+                        "type": "object",
+                        "required": ["text"],
+                        "properties": {
+                            "text": {"type": "string", "minLength": 2, "maxLength": 5000},
+                            "resolve": {"type": "boolean"},
+                        },
+                    }
+                ),
+                "responses": {
+                    "201": json_response(
+                        "Recorded", {"type": "object", "properties": {"status": {"type": "string"}}}
+                    ),
+                    "409": json_response("The complaint is closed", ref("Error")),
+                    **errors("401", "403", "404", "422"),
+                },
+            }
+        },
+    }
+)

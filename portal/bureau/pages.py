@@ -1,0 +1,54 @@
+"""The bureau desk: complaints routed to the officer's bureau, with replies and resolutions."""
+
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from flask_wtf import FlaskForm
+from werkzeug.wrappers import Response
+from wtforms import BooleanField
+
+from portal.auth.access import requires_role
+from portal.bureau import replies
+from portal.complaints.lookup import find_by_code
+from portal.domain import Role
+from portal.http.forms import free_text
+from portal.http.pages import make_staff_blueprint
+from portal.unit_of_work import commit
+
+bureau_desk = make_staff_blueprint("bureau_desk", __name__)
+
+
+class ReplyForm(FlaskForm):
+    text = free_text(_l("Reply to the citizen (published)"), maximum=5000)
+    resolve = BooleanField(_l("The problem is solved: mark the complaint resolved"))
+
+
+@bureau_desk.get("/bureau")
+@requires_role(Role.BUREAU)
+def queue() -> str:
+    return render_template("bureau/queue.html", complaints=replies.bureau_complaints(current_user))
+
+
+@bureau_desk.route("/bureau/<code>", methods=["GET", "POST"])
+@requires_role(Role.BUREAU)
+def complaint_page(code: str) -> str | Response | tuple[str, int]:
+    complaint = find_by_code(code)
+    if complaint is None or not replies.is_officer_of(current_user, complaint):
+        abort(404)  # another bureau's complaint is none of this officer's business, not even its existence
+    form = ReplyForm()
+    if form.validate_on_submit():
+        try:
+            replies.post_reply(complaint, staff=current_user, text=form.text.data, resolve=form.resolve.data)
+        except replies.NotOpenForReply:
+            form.text.errors.append(
+                _("This complaint is closed; it can be answered again if the citizen contests.")
+            )
+            return render_template("bureau/complaint.html", complaint=complaint, form=form), 409
+        commit()
+        flash(_("Your reply is on the public record."))
+        return redirect(url_for("bureau_desk.queue"))
+    status = 422 if form.is_submitted() else 200
+    return render_template("bureau/complaint.html", complaint=complaint, form=form), status

@@ -1,0 +1,71 @@
+"""The bureau's side: replying to complaints routed to it and marking them resolved."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from portal.domain import Role
+from portal.extensions import db
+from portal.models import Complaint, ComplaintStatus, Event, StaffUser, utcnow
+from portal.record import events
+
+OPEN_FOR_REPLY = frozenset({ComplaintStatus.ROUTED, ComplaintStatus.REPLIED, ComplaintStatus.REOPENED})
+
+
+class NotYourComplaint(PermissionError):
+    """Only officers of the bureau a complaint is routed to may answer for it."""
+
+
+class NotOpenForReply(ValueError):
+    pass
+
+
+def is_officer_of(staff: StaffUser, complaint: Complaint) -> bool:
+    # Not even an admin answers for a bureau: the record must show the bureau's own officers speaking.
+    return (
+        staff.role is Role.BUREAU and staff.bureau_id is not None and staff.bureau_id == complaint.bureau_id
+    )
+
+
+def post_reply(
+    complaint: Complaint, *, staff: StaffUser, text: str, resolve: bool, now: datetime | None = None
+) -> Event:
+    if not is_officer_of(staff, complaint):
+        raise NotYourComplaint
+    if complaint.status not in OPEN_FOR_REPLY:
+        raise NotOpenForReply(complaint.status)
+    now = now or utcnow()
+    complaint.first_replied_at = complaint.first_replied_at or now
+    complaint.status = ComplaintStatus.RESOLVED if resolve else ComplaintStatus.REPLIED
+    complaint.resolved_at = now if resolve else None
+    return events.record(
+        "bureau_replied",
+        complaint=complaint,
+        actor=staff.actor,
+        payload={
+            "bureau": complaint.bureau.code,
+            "text": text,
+            "resolved": resolve,
+            "late": bool(complaint.reply_due_at and now >= complaint.reply_due_at),
+        },
+    )
+
+
+def bureau_complaints(staff: StaffUser) -> list[Complaint]:
+    """The complaints the officer's bureau still has to answer, earliest deadline first."""
+    query = select(Complaint).where(
+        Complaint.bureau_id == staff.bureau_id, Complaint.status.in_(OPEN_FOR_REPLY)
+    )
+    return list(db.session.scalars(query.order_by(Complaint.reply_due_at, Complaint.id)))
+
+
+def _describe_reply(event: Event) -> str:
+    if event.payload.get("resolved"):
+        return _("The bureau replied and marked the complaint resolved")
+    return _("The bureau replied")
+
+
+events.register_describer("bureau_replied", _describe_reply, detail_key="text")

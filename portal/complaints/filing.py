@@ -1,0 +1,145 @@
+"""Filing a complaint: validate-free business logic that takes plain values (the form has validated them)."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+from werkzeug.security import generate_password_hash
+
+from portal import jobs
+from portal.complaints.codes import (
+    new_follow_up_secret,
+    new_tracking_code,
+)
+from portal.complaints.processing import CLASSIFY_JOB
+from portal.evidence.photos import Upload, attach
+from portal.extensions import db
+from portal.models import Complaint, ComplaintStatus, Division, PartyMembership, utcnow
+from portal.record import events
+from portal.record import store as record_store
+
+
+@dataclass(frozen=True)
+class Contact:
+    name: str | None = None
+    phone: str | None = None
+    email: str | None = None
+
+
+@dataclass(frozen=True)
+class Allegation:
+    accused_name: str | None
+    accused_unit: str | None
+    party_member: PartyMembership
+
+
+@dataclass(frozen=True)
+class ComplaintDraft:
+    title: str
+    body: str
+    division_code: str
+    language: str = "zh"
+    address: str | None = None
+    latitude: float | None = None
+    longitude: float | None = None
+    anonymous: bool = False
+    contact: Contact | None = None
+    allegation: Allegation | None = None
+
+
+@dataclass(frozen=True)
+class Receipt:
+    complaint_id: int
+    tracking_code: str
+    follow_up_secret: str
+    status: ComplaintStatus
+    anonymous: bool
+    record: dict[str, Any]  # the record receipt: the entry, its index, the signed head and the audit path
+    content_salt: str  # with title and body, recomputes the entry's content_sha256; kept only by the citizen
+
+
+class UnknownDivision(LookupError):
+    pass
+
+
+def content_digest(salt: str, title: str, body: str) -> str:
+    """SHA-256 of the text as filed, salted: recorded publicly so the citizen (who alone gets the salt) can show
+    the text was not altered later. Without the salt, anyone could confirm guesses of a redacted phone number
+    or name by hashing the public text with each guess filled in."""
+    return hashlib.sha256(f"{salt}\n{title}\n{body}".encode()).hexdigest()
+
+
+def _unused_tracking_code() -> str:
+    # 60 random bits make a clash astronomically unlikely; checking costs one indexed look-up.
+    while True:
+        code = new_tracking_code()
+        if db.session.scalar(select(Complaint.id).where(Complaint.tracking_code == code)) is None:
+            return code
+
+
+def file_complaint(draft: ComplaintDraft, uploads: Sequence[Upload] = ()) -> Receipt:
+    division = db.session.scalar(select(Division).where(Division.code == draft.division_code))
+    if division is None:
+        raise UnknownDivision(draft.division_code)
+    secret = new_follow_up_secret()
+    salt = secrets.token_hex(16)
+    contact = None if draft.anonymous else draft.contact
+    allegation = draft.allegation
+    complaint = Complaint(
+        tracking_code=_unused_tracking_code(),
+        secret_hash=generate_password_hash(secret),
+        title=draft.title,
+        body=draft.body,
+        language=draft.language,
+        division=division,
+        address=draft.address,
+        latitude=draft.latitude,
+        longitude=draft.longitude,
+        anonymous=draft.anonymous,
+        contact_name=contact.name if contact else None,
+        contact_phone=contact.phone if contact else None,
+        contact_email=contact.email if contact else None,
+        misconduct_alleged=allegation is not None,
+        accused_name=allegation.accused_name if allegation else None,
+        accused_unit=allegation.accused_unit if allegation else None,
+        accused_party_member=allegation.party_member if allegation else None,
+        status=ComplaintStatus.RECEIVED,
+    )
+    db.session.add(complaint)
+    db.session.flush()
+    photos = attach(complaint, list(uploads), utcnow()) if uploads else []
+    received = events.record(
+        "received",
+        complaint=complaint,
+        actor="citizen",
+        payload={
+            "division": division.code,
+            "content_sha256": content_digest(salt, draft.title, draft.body),
+            "misconduct_alleged": allegation is not None,
+            # The originals' hashes go on the record, so a swapped photo would be detectable.
+            "evidence_sha256": [photo.sha256 for photo in photos],
+        },
+    )
+    head = record_store.receipt_head()
+    jobs.enqueue(CLASSIFY_JOB, complaint.id)
+    return Receipt(
+        complaint.id,
+        complaint.tracking_code,
+        secret,
+        complaint.status,
+        complaint.anonymous,
+        record_store.filing_receipt(received, head),
+        salt,
+    )
+
+
+RECEIVED_TEXT = _l("Complaint received")
+QUEUED_TEXT = _l("Waiting for a triage officer to choose the bureau")
+events.register_describer("received", lambda _event: str(RECEIVED_TEXT))
+events.register_describer("queued_for_triage", lambda _event: str(QUEUED_TEXT))

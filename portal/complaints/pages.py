@@ -1,0 +1,107 @@
+"""Thin views: parse, call the intake service, render."""
+
+from __future__ import annotations
+
+from flask import (
+    Blueprint,
+    flash,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_babel import gettext as _
+from werkzeug.wrappers import Response
+
+from portal.complaints import filing, timeline
+from portal.complaints.followup import FollowUpForm, NotContestable, WrongSecret, add_follow_up
+from portal.complaints.forms import ComplaintForm, draft_from_form
+from portal.complaints.lookup import find_by_code
+from portal.evidence.photos import EvidenceRejected, Upload, inspect_files
+from portal.http.i18n import current_language
+from portal.http.limits import intake_limit, lookup_limit
+from portal.jurisdiction.service import division_choices
+from portal.models import Complaint
+from portal.unit_of_work import commit
+
+complaint_pages = Blueprint("complaints", __name__)
+
+
+@complaint_pages.route("/", methods=["GET", "POST"])
+@intake_limit
+def file_complaint() -> str | Response | tuple[str, int]:
+    language = current_language()
+    form = ComplaintForm(division_choices=division_choices(language))
+    if not form.is_submitted():
+        return render_template("complaints/file.html", form=form)
+    valid = form.validate()
+    uploads: list[Upload] = []
+    try:
+        uploads = inspect_files(request.files.getlist("evidence"))
+    except EvidenceRejected as rejected:
+        form.evidence.errors = [*form.evidence.errors, *rejected.messages]
+        valid = False
+    if not valid:
+        return render_template("complaints/file.html", form=form), 422
+    receipt = filing.file_complaint(draft_from_form(form, language), uploads)
+    commit()
+    # The receipt is the answer to the POST itself: the secret is never stored in clear, not even in the
+    # session cookie, and no cache may keep the page.
+    response = make_response(render_template("complaints/receipt.html", receipt=receipt), 201)
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@complaint_pages.get("/track")
+@lookup_limit
+def lookup() -> str | Response:
+    code = request.args.get("code", "").strip()
+    if not code:
+        return render_template("complaints/lookup.html")
+    complaint = find_by_code(code)
+    if complaint is None:
+        return render_template("complaints/lookup.html", code=code, not_found=True), 404  # type: ignore[return-value]
+    return redirect(url_for("complaints.track", code=complaint.tracking_code))
+
+
+@complaint_pages.route("/track/<code>", methods=["GET", "POST"])
+@lookup_limit
+@intake_limit  # POSTs only: a follow-up writes to the permanent record, as filing does
+def track(code: str) -> str | Response | tuple[str, int]:
+    complaint = find_by_code(code)
+    if complaint is None:
+        return render_template("complaints/lookup.html", code=code, not_found=True), 404
+    if complaint.tracking_code != code:
+        return redirect(url_for("complaints.track", code=complaint.tracking_code))
+    form = FollowUpForm()
+    status = 200
+    if form.is_submitted():
+        status = _handle_follow_up(form, complaint)
+        if status == 201:
+            return redirect(url_for("complaints.track", code=complaint.tracking_code), code=303)
+    view = timeline.public_complaint(complaint, current_language())
+    return render_template("complaints/track.html", complaint=view, form=form), status
+
+
+def _handle_follow_up(form: FollowUpForm, complaint: Complaint) -> int:
+    if not form.validate():
+        return 422
+    try:
+        add_follow_up(
+            complaint, secret=form.secret.data, text=form.text.data, contest=bool(form.contest.data)
+        )
+    except WrongSecret:
+        form.secret.errors.append(_("The follow-up secret does not match this complaint."))
+        return 403
+    except NotContestable:
+        form.contest.errors.append(_("Only a complaint the bureau replied to or resolved can be contested."))
+        return 409
+    commit()
+    flash(_("Thank you. Your addition is on the record."))
+    return 201
+
+
+@complaint_pages.get("/about")
+def about() -> str:
+    return render_template("complaints/about.html")

@@ -1,0 +1,95 @@
+"""Routing a complaint to a bureau: by the model or by staff, always recorded with who decided and why."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from portal.deadlines.policy import deadline_policy
+from portal.extensions import db
+from portal.http.i18n import current_language
+from portal.models import Bureau, Category, Complaint, ComplaintStatus, Division, Event, RoutedBy, utcnow
+from portal.record import events
+
+ROUTABLE = frozenset(
+    {ComplaintStatus.RECEIVED, ComplaintStatus.TRIAGE, ComplaintStatus.ROUTED, ComplaintStatus.REOPENED}
+)
+
+
+class RoutingError(ValueError):
+    """The requested routing is impossible: no such bureau."""
+
+
+class NotRoutableError(RoutingError):
+    """The complaint is no longer routed (the bureau replied or resolved it)."""
+
+
+def bureau_for(division: Division, category_key: str) -> Bureau:
+    bureau = db.session.scalar(
+        select(Bureau).join(Category).where(Bureau.division_id == division.id, Category.key == category_key)
+    )
+    if bureau is None:
+        raise RoutingError(f"no bureau for {category_key!r} in {division.code}")
+    return bureau
+
+
+def route(
+    complaint: Complaint,
+    category_key: str,
+    *,
+    routed_by: RoutedBy,
+    actor: str,
+    division: Division | None = None,
+    model_version: str | None = None,
+    confidence: float | None = None,
+    reason: str | None = None,
+    now: datetime | None = None,
+) -> Bureau:
+    """Assign ``complaint`` to the bureau for ``category_key`` in ``division`` (default: the complaint's own)
+    and start the bureau's reply deadline."""
+    if complaint.status not in ROUTABLE:
+        raise NotRoutableError(f"a {complaint.status.value} complaint cannot be rerouted")
+    now = now or utcnow()
+    previous = complaint.bureau
+    bureau = bureau_for(division or complaint.division, category_key)
+    complaint.category = bureau.category
+    complaint.bureau = bureau
+    complaint.routed_by = routed_by
+    complaint.model_version = model_version
+    complaint.confidence = confidence
+    complaint.status = ComplaintStatus.ROUTED
+    # A new round: the (new) bureau's clock starts now, and a reply from a previous round is not its reply.
+    complaint.routed_at = now
+    complaint.first_replied_at = None
+    complaint.resolved_at = None
+    complaint.reply_due_at = deadline_policy().due(now, deadline_policy().bureau_reply_days)
+    events.record(
+        "routed" if previous is None else "rerouted",
+        complaint=complaint,
+        actor=actor,
+        payload={
+            "bureau": bureau.code,
+            "category": category_key,
+            "by": routed_by.value,
+            "model_version": model_version,
+            "confidence": None if confidence is None else round(confidence, 4),
+            "reason": reason,
+            "previous_bureau": previous.code if previous else None,
+            "reply_due_at": complaint.reply_due_at.isoformat(),
+        },
+    )
+    return bureau
+
+
+def _describe_routing(event: Event) -> str:
+    bureau = db.session.scalar(select(Bureau).where(Bureau.code == event.payload.get("bureau")))
+    name = bureau.name(current_language()) if bureau else event.payload.get("bureau", "")
+    if event.payload.get("by") == RoutedBy.MODEL.value:
+        return _("Sent to %(bureau)s automatically", bureau=name)
+    return _("Sent to %(bureau)s by a triage officer", bureau=name)
+
+
+events.register_describer("routed", _describe_routing)
+events.register_describer("rerouted", _describe_routing)

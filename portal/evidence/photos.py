@@ -1,0 +1,203 @@
+"""Photo evidence in the app: accept uploads at intake, keep originals private, publish clean copies.
+
+Inspection (type, size, decompression bombs, corrupt files) happens before anything is stored, so a refused
+upload leaves nothing behind. Re-encoding for publication is slow for large photos, so it runs as a job; if the
+clean copy still carries metadata the photo is simply not published (fail closed).
+"""
+
+from __future__ import annotations
+
+import re
+import secrets
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from flask import current_app, url_for
+from flask_babel import gettext as _
+from sqlalchemy import select
+from werkzeug.datastructures import FileStorage
+
+from portal import jobs
+from portal.domain import Role
+from portal.evidence import (
+    EvidenceError,
+    EvidenceErrorCode,
+    InspectedPhoto,
+    check_photo,
+    inspect_upload,
+    public_copy,
+)
+from portal.evidence.models import Photo
+from portal.extensions import db
+from portal.models import Complaint, StaffUser
+
+MAX_PHOTOS = 5
+PUBLISH_JOB = "publish_photo"
+EXTENSIONS = {"image/jpeg": "jpg", "image/png": "png", "image/webp": "webp"}
+# With exact coordinates, a photo further than this from them is "far from the claimed place".
+COORDINATE_RADIUS_KM = 2.0
+# A public copy's name: 18 random bytes in URL-safe base64, and the extension.
+PUBLIC_NAME_RE = re.compile(r"[A-Za-z0-9_-]{24}\.(?:jpg|png|webp)")
+
+
+class EvidenceRejected(ValueError):
+    """One or more uploads were refused; ``messages`` says which and why, in the user's language."""
+
+    def __init__(self, messages: list[str]) -> None:
+        super().__init__("evidence rejected")
+        self.messages = messages
+
+
+@dataclass(frozen=True)
+class Upload:
+    data: bytes
+    photo: InspectedPhoto
+
+
+def _message(error: EvidenceError, filename: str) -> str:
+    megabytes = f"{current_app.config['EVIDENCE_MAX_BYTES'] / 2**20:g}"
+    messages = {
+        EvidenceErrorCode.TOO_LARGE: _("%(name)s is larger than %(mb)s MB.", name=filename, mb=megabytes),
+        EvidenceErrorCode.EMPTY: _("%(name)s is empty.", name=filename),
+        EvidenceErrorCode.UNSUPPORTED_TYPE: _("%(name)s is not a JPEG, PNG or WebP photo.", name=filename),
+        EvidenceErrorCode.CORRUPT: _("%(name)s is damaged and cannot be read.", name=filename),
+        EvidenceErrorCode.DECOMPRESSION_BOMB: _("%(name)s has too many pixels.", name=filename),
+    }
+    return messages.get(error.code, _("%(name)s cannot be accepted.", name=filename))
+
+
+def inspect_files(files: list[FileStorage]) -> list[Upload]:
+    """Read and check every uploaded photo; raise :class:`EvidenceRejected` listing every refusal."""
+    chosen = [file for file in files if file and file.filename]
+    if len(chosen) > MAX_PHOTOS:
+        raise EvidenceRejected([_("At most %(count)d photos.", count=MAX_PHOTOS)])
+    uploads, problems = [], []
+    for file in chosen:
+        name = Path(file.filename or "photo").name[:80]
+        # Read one byte more than allowed, so an oversized file is recognised without reading all of it.
+        limit = current_app.config["EVIDENCE_MAX_BYTES"]
+        data = file.stream.read(limit + 1)
+        try:
+            uploads.append(Upload(data, inspect_upload(data, name, max_bytes=limit)))
+        except EvidenceError as error:
+            problems.append(_message(error, name))
+    if problems:
+        raise EvidenceRejected(problems)
+    return uploads
+
+
+def _folder(kind: str) -> Path:
+    folder = Path(current_app.config["UPLOAD_FOLDER"]) / kind
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def original_path(photo: Photo) -> Path:
+    return _folder("originals") / f"{photo.sha256}.{EXTENSIONS[photo.mime]}"
+
+
+def public_path(photo: Photo) -> Path:
+    return _folder("public") / f"{photo.public_name}.{EXTENSIONS[photo.mime]}"
+
+
+def attach(complaint: Complaint, uploads: list[Upload], now: datetime) -> list[Photo]:
+    """Store the originals (privately, named by their hash) and record each photo with its plausibility check."""
+    division = complaint.division
+    exact = complaint.latitude is not None
+    photos = []
+    for upload in uploads:
+        inspected = upload.photo
+        check = check_photo(
+            inspected,
+            claimed_lat=complaint.latitude if exact else division.latitude,
+            claimed_lon=complaint.longitude if exact else division.longitude,
+            claimed_radius_km=COORDINATE_RADIUS_KM if exact else (division.radius_km or 50.0),
+            complaint_time=now,
+        )
+        photo = Photo(
+            complaint=complaint,
+            sha256=inspected.sha256,
+            mime=inspected.mime,
+            size=inspected.size,
+            width=inspected.width,
+            height=inspected.height,
+            public_name=secrets.token_urlsafe(18),
+            gps_lat=inspected.gps.lat if inspected.gps else None,
+            gps_lon=inspected.gps.lon if inspected.gps else None,
+            taken_at=inspected.taken_at.isoformat() if inspected.taken_at else None,
+            camera=" ".join(filter(None, (inspected.camera_make, inspected.camera_model)))[:120] or None,
+            check_result=check.result.value,
+            check_distance_km=check.distance_km,
+            check_age_days=check.age_days,
+        )
+        path = original_path(photo)
+        if not path.exists():  # content-addressed: the same photo twice is stored once
+            path.write_bytes(upload.data)
+            path.chmod(0o600)
+        db.session.add(photo)
+        photos.append(photo)
+    db.session.flush()
+    for photo in photos:
+        jobs.enqueue(PUBLISH_JOB, photo.id)
+    return photos
+
+
+def publish(photo_id: int) -> None:
+    """The publication job: write the metadata-free copy, or leave the photo unpublished. Idempotent."""
+    photo = db.session.get(Photo, photo_id, with_for_update=True)
+    if photo is None or photo.published:
+        return
+    try:
+        clean = public_copy(original_path(photo).read_bytes(), photo.mime)
+    except EvidenceError as error:
+        photo.publish_error = error.code.value
+        return
+    public_path(photo).write_bytes(clean)
+    photo.published = True
+    photo.publish_error = None
+
+
+def published_photo(name: str) -> Photo | None:
+    """The photo behind a public name (the part before the extension), if it is published."""
+    if not PUBLIC_NAME_RE.fullmatch(name):
+        return None
+    stem = name.rsplit(".", 1)[0]
+    return db.session.scalar(select(Photo).where(Photo.public_name == stem, Photo.published.is_(True)))
+
+
+def public_section(complaint: Complaint, _locale: str) -> dict[str, object]:
+    """The status page's evidence: published copies, and how many are withheld (pending or not strippable)."""
+    found = photos_of(complaint)
+    return {
+        "photos": [
+            {
+                "url": url_for(
+                    "evidence.public_copy", name=f"{p.public_name}.{EXTENSIONS[p.mime]}", _external=False
+                ),
+                "width": p.width,
+                "height": p.height,
+            }
+            for p in found
+            if p.published
+        ],
+        "withheld": sum(not p.published for p in found),
+    }
+
+
+def photos_of(complaint: Complaint) -> list[Photo]:
+    return list(
+        db.session.scalars(select(Photo).where(Photo.complaint_id == complaint.id).order_by(Photo.id))
+    )
+
+
+def may_see_originals(staff: StaffUser, complaint: Complaint) -> bool:
+    if staff.role in (Role.ADMIN, Role.TRIAGE):
+        return True
+    # Originals carry GPS and camera data that can identify who reported misconduct: never for the bureau then.
+    return (
+        staff.role is Role.BUREAU
+        and not complaint.misconduct_alleged
+        and staff.bureau_id is not None
+        and staff.bureau_id == complaint.bureau_id
+    )

@@ -1,0 +1,92 @@
+"""Error responses: JSON under the APIs, pages elsewhere, always in the user's language, never a bare 500.
+
+Every handler rolls the session back first, so a failed request never half-stores anything.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from flask import Flask, Response, jsonify, render_template, request
+from flask_babel import gettext as _
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+
+from portal.auth.access import AuthError, Forbidden
+from portal.extensions import db
+from portal.http.api import ApiError
+from portal.open311.responses import error_response as open311_error_response
+from portal.open311.responses import is_open311_request
+
+log = logging.getLogger(__name__)
+MACHINE_PREFIXES = ("/api/", "/open311/")
+
+
+def wants_json() -> bool:
+    return request.path.startswith(MACHINE_PREFIXES) or (request.accept_mimetypes.best == "application/json")
+
+
+def _messages() -> dict[int, tuple[str, str]]:
+    return {
+        400: ("bad_request", _("The request could not be understood.")),
+        401: ("unauthorised", _("Sign in first: this needs a staff account.")),
+        403: ("forbidden", _("Your account may not do this.")),
+        404: ("not_found", _("There is nothing at this address.")),
+        405: ("method_not_allowed", _("This address does not accept that method.")),
+        413: ("too_large", _("The upload is too large.")),
+        415: ("unsupported_media_type", _("This kind of content is not accepted here.")),
+        429: ("rate_limited", _("Too many requests. Please wait a minute and try again.")),
+        500: ("internal_error", _("Something went wrong on our side. Nothing you sent was stored.")),
+    }
+
+
+def error_response(
+    status: int,
+    code: str | None = None,
+    message: str | None = None,
+    fields: dict[str, list[str]] | None = None,
+) -> tuple[Response | str, int]:
+    db.session.rollback()
+    default_code, default_message = _messages().get(status, ("error", _("The request failed.")))
+    code = code or default_code
+    message = message or default_message
+    if is_open311_request():  # routing errors, 413, 429 and faults too: the spec's error list, never our JSON
+        response = open311_error_response(status, [message])
+        return response, response.status_code  # the spec's status: 400 stands for 405, 413 and 500
+    if wants_json():
+        body: dict[str, Any] = {"error": {"status": status, "code": code, "message": message}}
+        if fields:
+            body["error"]["fields"] = fields
+        return jsonify(body), status
+    return render_template("errors/error.html", status=status, message=message, fields=fields or {}), status
+
+
+def init_app(app: Flask) -> None:
+    @app.errorhandler(ApiError)
+    def handle_api_error(error: ApiError) -> tuple[Response | str, int]:
+        return error_response(error.status, error.code, error.message, error.fields)
+
+    @app.errorhandler(AuthError)
+    def handle_auth_error(_error: AuthError) -> Any:
+        response, status = error_response(401)
+        if isinstance(response, Response):
+            response.headers["WWW-Authenticate"] = 'Bearer realm="fire-alarm"'
+        return response, status
+
+    @app.errorhandler(Forbidden)
+    def handle_forbidden(_error: Forbidden) -> tuple[Response | str, int]:
+        return error_response(403)
+
+    @app.errorhandler(HTTPException)
+    def handle_http_error(error: HTTPException) -> Any:
+        if isinstance(error, CSRFError):
+            return error_response(
+                400, "csrf_failed", _("The form expired. Reload the page and send it again.")
+            )
+        return error_response(error.code or 500)
+
+    @app.errorhandler(Exception)
+    def handle_unexpected(error: Exception) -> tuple[Response | str, int]:
+        log.exception("unhandled error on %s %s", request.method, request.path, exc_info=error)
+        return error_response(500)

@@ -1,1 +1,0 @@
-"""Citizen intake: validation, sanitising and filing of complaints."""

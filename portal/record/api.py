@@ -1,0 +1,192 @@
+"""The public record's API: the current signed head, proofs for a complaint, consistency between heads."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Response, jsonify, request, url_for
+from flask_babel import gettext as _
+
+from portal.auth.access import public
+from portal.complaints.api import complaint_or_404
+from portal.http.api import make_api_blueprint, validation_failed
+from portal.http.errors import ApiError
+from portal.http.limits import lookup_limit
+from portal.http.openapi import CODE_PARAMETER, add_paths, errors, json_response
+from portal.models import Complaint
+from portal.record import store as record_store
+from portal.record.proofs import RECEIPT_FORMAT
+from portal.unit_of_work import commit
+
+record_api = make_api_blueprint("record_api", __name__)
+
+
+def _damaged() -> ApiError:
+    return ApiError(
+        409,
+        "record_damaged",
+        _("The stored record no longer matches its signed tree heads: entries were removed or altered."),
+    )
+
+
+def _current_head() -> Any:
+    try:
+        head = record_store.current_head()
+    except LookupError as exc:
+        raise ApiError(404, "empty_record", _("Nothing has been recorded yet.")) from exc
+    commit()  # a head signed just now is kept, so everyone is shown the same one
+    return head
+
+
+@record_api.get("/ledger/head")
+@public
+@lookup_limit
+def head() -> Response:
+    tree_head = _current_head()
+    return jsonify(
+        {
+            "tree_head": tree_head.to_json(),
+            "public_key": record_store.public_key(),
+            "verifier": url_for("record.verifier_script", _external=True),
+        }
+    )
+
+
+def receipt_document(complaint: Complaint) -> dict[str, Any]:
+    """The complaint's filing entry, with the head signed at filing and a proof against the current head."""
+    event = record_store.received_event(complaint)
+    if event is None or event.seq is None:
+        raise ApiError(404, "not_recorded", _("This complaint has no entry in the record."))
+    head = _current_head()  # committed first: the long read below must hold no lock
+    try:
+        found = record_store.prove(event, head)
+    except record_store.RecordDamaged as exc:
+        raise _damaged() from exc
+    commit()  # a head signed for this entry is kept, so everyone is shown the same one
+    # The head signed at filing is in the citizen's own receipt; this document proves the entry without it.
+    return {
+        "receipt": {
+            "format": RECEIPT_FORMAT,
+            "leaf_index": event.seq,
+            "entry": record_store.entry_bytes(event).decode(),
+        },
+        "proof": found.proof.to_json(),
+        "tree_head": found.head.to_json(),
+        "public_key": record_store.public_key(),
+    }
+
+
+@record_api.get("/ledger/proof/<code>")
+@public
+@lookup_limit
+def proof(code: str) -> Response:
+    return jsonify(receipt_document(complaint_or_404(code)))
+
+
+@record_api.get("/ledger/consistency")
+@public
+@lookup_limit
+def consistency() -> Response:
+    raw = request.args.get("from", "")
+    if not raw.isdigit():
+        raise validation_failed({"from": [_("Give the size of an earlier tree head, e.g. ?from=42.")]})
+    try:
+        tree_head, path = record_store.consistency_to_current(int(raw))
+    except (ValueError, LookupError) as exc:
+        raise validation_failed(
+            {"from": [_("Give the size of an earlier tree head, e.g. ?from=42.")]}
+        ) from exc
+    except record_store.RecordDamaged as exc:
+        raise _damaged() from exc
+    commit()
+    return jsonify(
+        {"from": int(raw), "tree_head": tree_head.to_json(), "consistency_proof": [h.hex() for h in path]}
+    )
+
+
+HEAD = {
+    "type": "object",
+    "required": ["size", "root_hash", "timestamp", "signature"],
+    "properties": {
+        "size": {"type": "integer"},
+        "root_hash": {"type": "string"},
+        "timestamp": {"type": "string"},
+        "signature": {"type": "string"},
+    },
+}
+
+add_paths(
+    {
+        "/ledger/head": {
+            "get": {
+                "summary": "The record's current signed tree head and public key",
+                "security": [],
+                "responses": {
+                    "200": json_response(
+                        "The head",
+                        {
+                            "type": "object",
+                            "properties": {
+                                "tree_head": HEAD,
+                                "public_key": {"type": "string"},
+                                "verifier": {"type": "string"},
+                            },
+                        },
+                    ),
+                    **errors("404", "429"),
+                },
+            }
+        },
+        "/ledger/proof/{code}": {
+            "get": {
+                "summary": "Proof that a complaint's filing is still in the record (for verify_receipt.py)",
+                "security": [],
+                "parameters": [CODE_PARAMETER],
+                "responses": {
+                    "200": json_response(
+                        "Receipt, proof and current head",
+                        {
+                            "type": "object",
+                            "properties": {
+                                "receipt": {"type": "object"},
+                                "proof": {"type": "object"},
+                                "tree_head": HEAD,
+                                "public_key": {"type": "string"},
+                            },
+                        },
+                    ),
+                    "409": json_response(
+                        "The stored record no longer matches its signed heads", {"type": "object"}
+                    ),
+                    **errors("404", "429"),
+                },
+            }
+        },
+        "/ledger/consistency": {
+            "get": {
+                "summary": "Consistency proof from an earlier head size to the current head",
+                "security": [],
+                "parameters": [
+                    {"name": "from", "in": "query", "required": True, "schema": {"type": "integer"}}
+                ],
+                "responses": {
+                    "200": json_response(
+                        "The proof",
+                        {
+                            "type": "object",
+                            "properties": {
+                                "from": {"type": "integer"},
+                                "tree_head": HEAD,
+                                "consistency_proof": {"type": "array", "items": {"type": "string"}},
+                            },
+                        },
+                    ),
+                    "409": json_response(
+                        "The stored record no longer matches its signed heads", {"type": "object"}
+                    ),
+                    **errors("404", "422", "429"),
+                },
+            }
+        },
+    }
+)

@@ -1,0 +1,38 @@
+"""``flask ledger verify`` and ``flask ledger sign``."""
+
+from __future__ import annotations
+
+import click
+from flask.cli import AppGroup
+
+from portal.record import store as record_store
+from portal.unit_of_work import commit
+
+ledger_cli = AppGroup("ledger", help="The tamper-evident public record.")
+
+
+@ledger_cli.command("verify")
+def verify_command() -> None:
+    """Recompute every entry and every signed head; exit 0 and print the head when intact."""
+    result, event_ids = record_store.verify()
+    if result.ok:
+        click.echo(result.summary())
+        click.echo(f"public key: {record_store.public_key()}")
+        return
+    where = ""
+    if result.first_bad_entry is not None and result.first_bad_entry < len(event_ids):
+        where = f" (entry {result.first_bad_entry}, event id {event_ids[result.first_bad_entry]})"
+    click.echo(f"{result.summary()}{where}", err=True)
+    raise SystemExit(1)
+
+
+@ledger_cli.command("sign")
+def sign_command() -> None:
+    """Publish a signed tree head for the record as it stands now."""
+    head = record_store.publish_head(force=True)
+    commit()
+    click.echo(
+        "the record is empty"
+        if head is None
+        else f"signed head: size {head.size}, root {head.root_hash.hex()}"
+    )

@@ -1,0 +1,218 @@
+"""POST /api/v1/complaints and GET /api/v1/complaints/<code>."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import func, select
+
+from portal.complaints.codes import TRACKING_BITS
+from portal.extensions import db
+from portal.models import Complaint, ComplaintStatus, Event, PartyMembership
+from tests.factories import complaint_payload, file_via_api
+
+
+def complaint_count(app: Flask) -> int:
+    with app.app_context():
+        return db.session.scalar(select(func.count(Complaint.id))) or 0
+
+
+def stored(app: Flask, code: str) -> Complaint:
+    with app.app_context():
+        complaint = db.session.scalars(select(Complaint).where(Complaint.tracking_code == code)).one()
+        db.session.expunge(complaint)
+        return complaint
+
+
+def test_filing_returns_a_receipt_and_stores_the_complaint(app: Flask, client: FlaskClient) -> None:
+    response = client.post(
+        "/api/v1/complaints",
+        json=complaint_payload(
+            contact={"name": "王女士", "phone": "13912345678", "email": "wang@example.com"}
+        ),
+    )
+    assert response.status_code == 201
+    receipt = response.get_json()
+    assert receipt["tracking_code"].startswith("FA-")
+    assert receipt["status"] == "received"
+    assert response.headers["Location"].endswith(f"/api/v1/complaints/{receipt['tracking_code']}")
+    complaint = stored(app, receipt["tracking_code"])
+    assert complaint.title == "人民路路灯坏了三个月"
+    assert complaint.contact_phone == "13912345678"
+    # Only a slow hash of the secret is stored.
+    assert receipt["follow_up_secret"] not in complaint.secret_hash
+    assert complaint.secret_hash.startswith("scrypt:")
+
+
+def test_tracking_codes_carry_at_least_60_random_bits(client: FlaskClient) -> None:
+    assert TRACKING_BITS >= 60
+    codes = {file_via_api(client)["tracking_code"] for _ in range(5)}
+    assert len(codes) == 5
+
+
+def test_inline_job_moves_the_complaint_to_the_triage_queue(client: FlaskClient) -> None:
+    code = file_via_api(client)["tracking_code"]
+    view = client.get(f"/api/v1/complaints/{code}").get_json()
+    assert view["status"] == ComplaintStatus.TRIAGE.value
+    assert [item["kind"] for item in view["timeline"]] == ["received", "queued_for_triage"]
+
+
+def test_anonymous_filing_stores_no_contact_data(app: Flask, client: FlaskClient) -> None:
+    receipt = file_via_api(client, anonymous=True, contact={"name": "王女士", "phone": "13912345678"})
+    assert receipt["anonymous"] is True
+    complaint = stored(app, receipt["tracking_code"])
+    assert (complaint.contact_name, complaint.contact_phone, complaint.contact_email) == (None, None, None)
+
+
+def test_misconduct_allegation_is_stored(app: Flask, client: FlaskClient) -> None:
+    receipt = file_via_api(
+        client,
+        misconduct={"accused_name": "李某", "accused_unit": "A1区城管执法大队", "party_member": "yes"},
+    )
+    complaint = stored(app, receipt["tracking_code"])
+    assert complaint.misconduct_alleged
+    assert complaint.accused_unit == "A1区城管执法大队"
+    assert complaint.accused_party_member is PartyMembership.YES
+
+
+def test_markup_is_removed_and_text_is_stored_plain(app: Flask, client: FlaskClient) -> None:
+    receipt = file_via_api(
+        client, title="<b>路灯</b> & 井盖", body="<script>alert(1)</script>路灯已经坏了很久 & 没人管"
+    )
+    complaint = stored(app, receipt["tracking_code"])
+    assert complaint.title == "路灯 & 井盖"
+    assert complaint.body == "alert(1)路灯已经坏了很久 & 没人管"
+
+
+BAD_FIELDS: list[tuple[dict[str, Any], str]] = [
+    ({"title": "短"}, "title"),
+    ({"title": "长" * 101}, "title"),
+    ({"title": None}, "title"),
+    ({"title": ["一个", "列表"]}, "title"),
+    ({"body": "太短了"}, "body"),
+    ({"body": "长" * 5001}, "body"),
+    ({"body": 12345}, "body"),
+    ({"division": "XD-Z9"}, "division"),
+    ({"division": ""}, "division"),
+    ({"address": "地" * 201}, "address"),
+    ({"lat": 91, "lon": 112.9}, "lat"),
+    ({"lat": 28.2, "lon": -181}, "lon"),
+    ({"lat": "north", "lon": 112.9}, "lat"),
+    ({"lat": 28.2}, "lon"),
+    ({"anonymous": "yes"}, "anonymous"),
+    ({"contact": {"phone": "12345"}}, "contact.phone"),
+    ({"contact": {"email": "not-an-address"}}, "contact.email"),
+    ({"contact": "13912345678"}, "contact"),
+    ({"misconduct": {"party_member": "maybe", "accused_unit": "A1区"}}, "misconduct.party_member"),
+    ({"misconduct": {"party_member": "yes"}}, "misconduct.accused_unit"),
+    ({"misconduct": ["李某"]}, "misconduct"),
+]
+
+
+@pytest.mark.parametrize(("overrides", "field"), BAD_FIELDS)
+def test_each_bad_field_gets_a_422_naming_it_and_nothing_is_stored(
+    app: Flask, client: FlaskClient, overrides: dict[str, Any], field: str
+) -> None:
+    response = client.post("/api/v1/complaints", json=complaint_payload(**overrides))
+    assert response.status_code == 422
+    error = response.get_json()["error"]
+    assert error["code"] == "validation_failed"
+    assert field in error["fields"], error
+    assert all(message for message in error["fields"][field])
+    assert complaint_count(app) == 0
+
+
+def test_all_problems_are_reported_at_once(client: FlaskClient) -> None:
+    response = client.post("/api/v1/complaints", json={"title": 5, "body": "短", "division": "nowhere"})
+    assert set(response.get_json()["error"]["fields"]) == {"title", "body", "division"}
+
+
+def test_messages_are_chinese_by_default_and_english_on_request(client: FlaskClient) -> None:
+    chinese = client.post("/api/v1/complaints", json=complaint_payload(title="短"))
+    assert chinese.get_json()["error"]["fields"]["title"] == ["长度须在 4 到 100 个字符之间。"]
+    english = client.post(
+        "/api/v1/complaints", json=complaint_payload(title="短"), headers={"Accept-Language": "en"}
+    )
+    assert english.get_json()["error"]["fields"]["title"] == ["Between 4 and 100 characters."]
+
+
+@pytest.mark.parametrize(
+    ("data", "content_type", "status"),
+    [
+        ("{not json", "application/json", 400),
+        ("title=路灯", "application/x-www-form-urlencoded", 415),
+        ("[1, 2]", "application/json", 422),
+        ('"a string"', "application/json", 422),
+    ],
+)
+def test_malformed_bodies_get_a_clear_4xx(
+    app: Flask, client: FlaskClient, data: str, content_type: str, status: int
+) -> None:
+    response = client.post("/api/v1/complaints", data=data, content_type=content_type)
+    assert response.status_code == status
+    assert response.get_json()["error"]["message"]
+    assert complaint_count(app) == 0
+
+
+def test_public_view_never_contains_contact_data(client: FlaskClient) -> None:
+    code = file_via_api(
+        client, contact={"name": "王秀英", "phone": "13912345678", "email": "wang@example.com"}
+    )["tracking_code"]
+    response = client.get(f"/api/v1/complaints/{code}")
+    assert response.status_code == 200
+    text = response.get_data(as_text=True)
+    for private in ("王秀英", "13912345678", "wang@example.com"):
+        assert private not in text
+    view = response.get_json()
+    assert view["division"] == {"code": "XD-A1", "name": "A1区"}
+    assert view["category"] is None
+    assert view["bureau"] is None
+
+
+def test_lookup_forgives_case_confusable_letters_and_missing_dashes(client: FlaskClient) -> None:
+    code = file_via_api(client)["tracking_code"]
+    sloppy = code.replace("-", "").lower().replace("0", "o").replace("1", "l")
+    response = client.get(f"/api/v1/complaints/{sloppy}")
+    assert response.status_code == 200
+    assert response.get_json()["tracking_code"] == code
+
+
+@pytest.mark.parametrize("code", ["FA-0000-0000-0000", "nonsense", "FA-" + "A" * 40])
+def test_unknown_code_is_a_helpful_404(client: FlaskClient, code: str) -> None:
+    response = client.get(f"/api/v1/complaints/{code}")
+    assert response.status_code == 404
+    assert "追踪码" in response.get_json()["error"]["message"]
+
+
+def test_received_event_records_a_digest_of_the_text(app: Flask, client: FlaskClient) -> None:
+    code = file_via_api(client)["tracking_code"]
+    with app.app_context():
+        event = db.session.scalars(select(Event).where(Event.kind == "received")).one()
+        assert event.complaint.tracking_code == code
+        assert len(event.payload["content_sha256"]) == 64
+        assert "contact" not in str(event.payload)
+
+
+def test_an_explicit_no_withdraws_the_allegation(app: Flask, client: FlaskClient) -> None:
+    receipt = file_via_api(client, misconduct={"alleged": False, "accused_unit": "某单位"})
+    assert stored(app, receipt["tracking_code"]).misconduct_alleged is False
+    refused = client.post("/api/v1/complaints", json=complaint_payload(misconduct={"alleged": "no"}))
+    assert refused.status_code == 422
+    assert "misconduct.alleged" in refused.get_json()["error"]["fields"]
+
+
+def test_phone_numbers_are_stored_compact(app: Flask, client: FlaskClient) -> None:
+    receipt = file_via_api(client, contact={"phone": "139 1234 5678"})
+    assert stored(app, receipt["tracking_code"]).contact_phone == "13912345678"
+    spaced = "+ 8 6 - 0 1 0 - 8 8 8 8 8 8 8 8 - 1 2 3 4 5 6"
+    # Valid once the spaces are gone, and stored that way, within the column's 40 characters.
+    receipt = file_via_api(client, contact={"phone": spaced})
+    assert stored(app, receipt["tracking_code"]).contact_phone == "+86-010-88888888-123456"
+
+
+def test_addresses_are_redacted_too(client: FlaskClient) -> None:
+    code = file_via_api(client, address="人民路5号，电话13912345678")["tracking_code"]
+    assert "13912345678" not in client.get(f"/api/v1/complaints/{code}").get_json()["address"]

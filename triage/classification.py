@@ -1,0 +1,77 @@
+"""The classification job: route confidently classified complaints, and queue the rest for a human.
+
+The engine (``triage.engine``) predicts; this module decides what the prediction means for the complaint and
+records the decision as an event.
+"""
+
+from __future__ import annotations
+
+from portal.complaints.routing import route
+from portal.extensions import db
+from portal.models import Complaint, ComplaintStatus, RoutedBy
+from portal.record import events
+from triage import classifier
+from triage.models import Assessment, MisconductReview
+
+
+def classify(complaint_id: int) -> None:
+    """The classification job: route confidently classified complaints, queue the rest. Idempotent."""
+    # Locked: a duplicate of this job running at the same moment waits, then finds the work done.
+    complaint = db.session.get(Complaint, complaint_id, with_for_update=True)
+    if complaint is None or complaint.status is not ComplaintStatus.RECEIVED:
+        return
+    signal = classifier.misconduct_signal(complaint)
+    loaded = classifier.active_model()
+    assessment = Assessment(
+        complaint=complaint,
+        misconduct_flag=signal.flag,
+        misconduct_track=signal.track if signal.flag else None,
+        misconduct_score=signal.score,
+        misconduct_evidence=list(signal.evidence),
+        misconduct_review=MisconductReview.PENDING if signal.flag else None,
+    )
+    db.session.add(assessment)
+    if signal.flag:
+        # Not public: an unreviewed machine flag must not read as an accusation on the public page.
+        events.record(
+            "misconduct_flagged",
+            complaint=complaint,
+            actor=_model_actor(loaded),
+            public=False,
+            payload={"track": signal.track, "evidence": list(signal.evidence), "score": signal.score},
+        )
+    if loaded is None:
+        _queue(complaint, reason="no active model")
+        return
+    prediction = classifier.predict(loaded, complaint)
+    threshold = classifier.threshold(loaded)
+    assessment.model_version = loaded.version
+    assessment.category_key = prediction.category
+    assessment.confidence = prediction.confidence
+    assessment.threshold = threshold
+    assessment.top = [[key, round(probability, 4)] for key, probability in prediction.top]
+    if signal.flag:
+        # A human decides where an allegation goes: auto-routing could hand it to the very bureau it accuses,
+        # whose officers would then see the complainant's contact details.
+        _queue(complaint, reason="misconduct flagged")
+    elif prediction.routes_at(threshold):
+        assessment.auto_routed = True
+        route(
+            complaint,
+            prediction.category,
+            routed_by=RoutedBy.MODEL,
+            actor=_model_actor(loaded),
+            model_version=loaded.version,
+            confidence=prediction.confidence,
+        )
+    else:
+        _queue(complaint, reason="below threshold")
+
+
+def _model_actor(loaded: classifier.LoadedModel | None) -> str:
+    return f"model:{loaded.version}" if loaded else "system"
+
+
+def _queue(complaint: Complaint, *, reason: str) -> None:
+    complaint.status = ComplaintStatus.TRIAGE
+    events.record("queued_for_triage", complaint=complaint, actor="system", payload={"reason": reason})
