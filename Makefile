@@ -12,8 +12,12 @@ SHARED_DATA := ../shared/data/tipdm2020_messages_labelled.csv
 PG_TEST_URL ?= postgresql://postgres@127.0.0.1:5432/postgres
 HOST ?= 127.0.0.1
 PORT ?= 5000
+# Dates the suite must pass at (`make test-dates`), far from the day it was written.
+TEST_DATES := 2027-06-01 10:00:00|2031-01-15 10:00:00
+# Under `faketime`, only the calendar moves: a faked monotonic clock would stretch every timeout by years.
+export FAKETIME_DONT_FAKE_MONOTONIC := 1
 
-.PHONY: help run test venv translations messages db model worker lint format bench clean
+.PHONY: help run test test-dates venv translations messages db model worker lint format bench clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-13s %s\n", $$1, $$2}'
@@ -44,9 +48,10 @@ run: model ## Fresh machine -> the site on http://127.0.0.1:5000 with demo data
 worker: db ## Run an rq worker (needs REDIS_URL)
 	$(FLASK) jobs worker
 
-lint: $(STAMP) ## ruff lint and format check
+lint: $(STAMP) ## ruff lint and format check, mypy (strict for the pure cores)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy
 
 format: $(STAMP) ## Apply ruff's fixes and formatting
 	$(BIN)/ruff check --fix .
@@ -63,6 +68,12 @@ test: translations lint ## Fresh machine -> the full suite on SQLite, then on Po
 	  $(BIN)/python -m bench.triage_accuracy --data $(SHARED_DATA) --min-macro-f1 0.93; \
 	else echo "== $(SHARED_DATA) not found: skipped the accuracy benchmark (CI never skips it) =="; fi
 
+test-dates: translations ## The SQLite suite at other dates (Debian's faketime): no test may depend on today
+	@IFS='|'; for date in $(TEST_DATES); do \
+	  echo "== the suite on $$date =="; \
+	  faketime "$$date" $(BIN)/pytest -q || exit 1; \
+	done
+
 bench: $(STAMP) ## Run the benchmarks (they print their figures; triage ones read ../shared/data)
 	$(BIN)/python -m bench.triage_accuracy
 	$(BIN)/python -m bench.triage_throughput
@@ -73,6 +84,6 @@ clean: ## Remove the virtualenv, caches and the local instance folder
 	rm -rf $(VENV) instance .pytest_cache .ruff_cache .hypothesis
 
 messages: $(STAMP) ## Extract new strings and merge them into the catalogues (then translate the .po files)
-	$(BIN)/pybabel -q extract -F babel.cfg -k _l -k lazy_gettext --no-location --sort-output \
+	$(BIN)/pybabel -q extract -F babel.cfg -k _l -k lazy_gettext --no-location --sort-output --no-wrap \
 	  --project "Fire Alarm" --copyright-holder "Fire Alarm contributors" -o portal/translations/messages.pot .
-	$(BIN)/pybabel -q update -i portal/translations/messages.pot -d portal/translations --ignore-obsolete --no-fuzzy-matching
+	$(BIN)/pybabel -q update -i portal/translations/messages.pot -d portal/translations --ignore-obsolete --no-fuzzy-matching --no-wrap

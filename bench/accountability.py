@@ -26,7 +26,7 @@ import sqlalchemy as sa
 
 from escalation.accountability import Filters, accountability
 from escalation.models import Case
-from escalation.rules import CaseState, Outcome
+from escalation.vocabulary import CaseState, Outcome
 from portal.app import create_app
 from portal.extensions import db
 from portal.jurisdiction.demo import seed_demo

@@ -15,6 +15,7 @@ import argparse
 import hashlib
 import random
 from collections.abc import Callable
+from functools import partial
 
 from bench.timing import cpu_seconds
 from portal.record.merkle import chunk_roots, consistency_proof, inclusion_proof, tree_root
@@ -40,7 +41,7 @@ def main() -> None:
     cache = cpu_seconds(lambda: known.extend(chunk_roots(hashes)))
 
     def slowest(build: Callable[[int], object]) -> float:
-        return max(cpu_seconds(lambda position=position: build(position)) for position in positions)
+        return max(cpu_seconds(partial(build, position)) for position in positions)
 
     figures = {
         "tree_root": root,

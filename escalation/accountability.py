@@ -18,7 +18,8 @@ from sqlalchemy import ColumnElement, Select, and_, case, func, or_, select
 from sqlalchemy.orm import contains_eager
 
 from escalation.models import Case
-from escalation.rules import TERMINAL_STATES, CaseState
+from escalation.rules import TERMINAL_STATES
+from escalation.vocabulary import CaseState
 from portal.deadlines.workdays import SHANGHAI, end_of_local_day
 from portal.extensions import db
 from portal.models import Bureau, Complaint, ComplaintStatus, Division, OversightBody, utcnow
@@ -77,7 +78,7 @@ class Accountability:
         }
 
 
-def _seconds_between(later: Any, earlier: Any) -> ColumnElement[float]:
+def _seconds_between(later: Any, earlier: Any) -> ColumnElement[Any]:
     if db.session.get_bind().dialect.name == "postgresql":
         return func.extract("epoch", later - earlier)
     return (func.julianday(later) - func.julianday(earlier)) * DAY_SECONDS

@@ -9,27 +9,20 @@ from flask_babel import gettext as _
 
 from escalation import cases
 from escalation.accountability import accountability
-from escalation.errors import (
-    EscalationRuleError,
-    OutcomeRequired,
-    ReasonRequired,
-    TransitionNotAllowed,
-    UnexpectedOutcome,
-)
 from escalation.forms import CaseActionForm, OpenCaseForm, parse_filters
-from escalation.models import Case, CaseKind
-from escalation.public import STATE_LABELS, public_case
-from escalation.rules import CaseAction, CaseState, Outcome
+from escalation.models import Case
+from escalation.public import public_case
+from escalation.vocabulary import CaseAction, CaseKind, CaseState, Outcome
 from portal.auth.access import public, require_staff, requires_role
-from portal.complaints.api import complaint_or_404
+from portal.complaints.lookup import require_complaint
 from portal.domain import Role, Track
 from portal.extensions import db
-from portal.http.api import json_object, make_api_blueprint, validated_form, validation_failed
-from portal.http.errors import ApiError
+from portal.features import ApiDocs
+from portal.http.api import ApiError, json_object, make_api_blueprint, validated_form, validation_failed
 from portal.http.i18n import current_language
-from portal.http.openapi import CODE_PARAMETER, add_paths, errors, json_request, json_response, ref
+from portal.http.openapi import CODE_PARAMETER, errors, json_request, json_response, ref
 from portal.unit_of_work import commit
-from triage.decisions import mark_referred
+from triage.decisions import Referral, refer_misconduct
 
 escalation_api = make_api_blueprint("escalation_api", __name__)
 
@@ -56,21 +49,17 @@ def _visible_case_or_404(case_id: int) -> Case:
 @escalation_api.post("/complaints/<code>/escalations")
 @requires_role(Role.TRIAGE)
 def open_escalation(code: str) -> tuple[Response, int]:
-    complaint = complaint_or_404(code)
+    complaint = require_complaint(code)
     form = validated_form(OpenCaseForm, json_object(), ("track", "reason", "division", "accused_unit_code"))
-    try:
-        case = cases.open_case(
-            complaint,
-            track=Track(form.track.data),
-            kind=CaseKind.MISCONDUCT,
-            actor=require_staff().actor,
-            reason=form.reason.data,
-            accused_division_code=form.division.data or None,
-            accused_unit_code=form.accused_unit_code.data or None,
-        )
-    except (cases.CaseError, EscalationRuleError) as exc:
-        raise validation_failed({"division": [_("Unknown division or unit code.")]}) from exc
-    mark_referred(complaint)  # a misconduct flag awaiting review is settled by the referral
+    referral = Referral(
+        reason=form.reason.data,
+        track=Track(form.track.data),
+        division_code=form.division.data or None,
+        accused_unit_code=form.accused_unit_code.data or None,
+    )
+    # The same path as the triage desk's confirmation: on the record, a pending flag settled, the case opened.
+    refer_misconduct(complaint, staff=require_staff(), referral=referral)
+    case = cases.latest_misconduct_case(complaint)
     commit()
     return jsonify(staff_case(case, current_language())), 201
 
@@ -100,32 +89,13 @@ def act_on_escalation(case_id: int) -> tuple[Response, int]:
     if "reason" in payload and "text" not in payload:
         payload = {**payload, "text": payload["reason"]}  # "reason" reads naturally for a decline
     form = validated_form(CaseActionForm, payload, ("action", "outcome", "text"))
-    try:
-        cases.record_action(
-            case,
-            CaseAction(form.action.data),
-            staff=require_staff(),
-            outcome=Outcome(form.outcome.data) if form.outcome.data else None,
-            text=form.text.data or None,
-        )
-    except cases.NotYourCase as exc:
-        raise ApiError(
-            403, "forbidden", _("Only officers of the body holding the case may act on it.")
-        ) from exc
-    except TransitionNotAllowed as exc:
-        raise ApiError(
-            409,
-            "not_allowed_now",
-            _("A case that is %(state)s cannot be given this action.", state=str(STATE_LABELS[exc.state])),
-        ) from exc
-    except OutcomeRequired as exc:
-        raise validation_failed(
-            {"outcome": [_("Acting needs an outcome (and details for 'other').")]}
-        ) from exc
-    except ReasonRequired as exc:
-        raise validation_failed({"text": [_("Declining needs a reason.")]}) from exc
-    except UnexpectedOutcome as exc:
-        raise validation_failed({"outcome": [_("Only 'act' takes an outcome.")]}) from exc
+    cases.record_action(
+        case,
+        CaseAction(form.action.data),
+        staff=require_staff(),
+        outcome=Outcome(form.outcome.data) if form.outcome.data else None,
+        text=form.text.data or None,
+    )
     commit()
     return jsonify(staff_case(case, current_language())), 201
 
@@ -171,7 +141,7 @@ CASE_SCHEMA = {
 FIGURES = {"type": "object", "additionalProperties": True}
 CASE_ID = {"name": "case_id", "in": "path", "required": True, "schema": {"type": "integer"}}
 
-add_paths(
+API_DOCS = ApiDocs(
     {
         "/complaints/{code}/escalations": {
             "post": {

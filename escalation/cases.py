@@ -9,26 +9,29 @@ import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TypedDict
 
 from sqlalchemy import exists, or_, select
 
 from escalation import rules
-from escalation.errors import EscalationRuleError
-from escalation.models import Case, CaseKind
-from escalation.rules import CaseAction, CaseSnapshot, CaseState, Outcome, SweepAction
+from escalation.models import Case
+from escalation.rules import CaseSnapshot, SweepAction
+from escalation.vocabulary import CaseAction, CaseKind, CaseState, Outcome
 from portal.deadlines.policy import deadline_policy
 from portal.domain import Track
 from portal.extensions import db
 from portal.models import Bureau, Complaint, Division, OversightBody, StaffUser, utcnow
 from portal.record import events
+from portal.refusals import N_, NotPermitted, UnknownTarget
+
+SWEEP_JOB = "escalation_sweep"
 
 
-class CaseError(EscalationRuleError):
-    """A case cannot be opened as asked (e.g. unknown division)."""
+class NotYourCase(NotPermitted):
+    """The staff member may not act on this case."""
 
-
-class NotYourCase(PermissionError):
-    """The staff member may not see or act on this case."""
+    message = N_("Only officers of the body holding the case may act on it.")
+    default_field = "action"
 
 
 def division_parents() -> dict[str, str | None]:
@@ -51,7 +54,7 @@ def snapshot(case: Case) -> CaseSnapshot:
 def _body(code: str) -> OversightBody:
     body = db.session.scalar(select(OversightBody).where(OversightBody.code == code))
     if body is None:
-        raise CaseError(f"no oversight body {code!r}")
+        raise UnknownTarget(f"no oversight body {code!r}")
     return body
 
 
@@ -64,7 +67,7 @@ def known_unit_code(code: str) -> str:
     for model in (Bureau, OversightBody):
         if db.session.scalar(select(model.id).where(model.code == canonical)) is not None:
             return canonical
-    raise CaseError(f"no bureau or oversight body {code!r}")
+    raise UnknownTarget(f"no bureau or oversight body {code!r}", field="accused_unit_code")
 
 
 def _case_payload(case: Case, **extra: object) -> dict[str, object]:
@@ -98,11 +101,13 @@ def open_case(
         accused_unit_code = known_unit_code(accused_unit_code)
         unit_division = rules.division_of(accused_unit_code)
         if accused_division_code not in (None, unit_division):
-            raise CaseError(f"{accused_unit_code} is not in {accused_division_code}")
+            raise UnknownTarget(
+                f"{accused_unit_code} is not in {accused_division_code}", field="accused_unit_code"
+            )
         accused_division_code = unit_division
     division_code = accused_division_code or complaint.division.code
     if division_code not in parents:
-        raise CaseError(f"unknown division {division_code!r}")
+        raise UnknownTarget(f"unknown division {division_code!r}")
     target = body_code or rules.select_body(track, division_code, parents, accused_unit_code)
     case = Case(
         complaint=complaint,
@@ -134,7 +139,15 @@ def open_case(
     return case
 
 
-def _who_and_what(staff: StaffUser, case: Case) -> dict[str, str | None]:
+class _Codes(TypedDict):
+    viewer_body_code: str | None
+    viewer_bureau_code: str | None
+    case_body_code: str
+    accused_unit_code: str | None
+    complained_bureau_code: str | None
+
+
+def _who_and_what(staff: StaffUser, case: Case) -> _Codes:
     """The codes the visibility rules compare: the viewer's own units and the units the case is about."""
     complaint = case.complaint
     return {
@@ -258,6 +271,7 @@ def _open_inaction_cases(now: datetime) -> int:
     ).all()
     parents = division_parents()
     for complaint in late:
+        assert complaint.bureau is not None  # selected by bureau_id: routed complaints only
         bureau_code = complaint.bureau.code
         open_case(
             complaint,
@@ -300,3 +314,13 @@ def cases_for(staff: StaffUser, state: CaseState | None = None) -> list[Case]:
     if state is not None:
         query = query.where(Case.state == state)
     return [case for case in db.session.scalars(query) if can_view(staff, case)]
+
+
+def latest_misconduct_case(complaint: Complaint) -> Case:
+    """The misconduct case opened last for ``complaint`` (the one a referral in this transaction opened)."""
+    return db.session.scalars(
+        select(Case)
+        .where(Case.complaint_id == complaint.id, Case.kind == CaseKind.MISCONDUCT)
+        .order_by(Case.id.desc())
+        .limit(1)
+    ).one()

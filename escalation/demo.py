@@ -20,7 +20,7 @@ from sqlalchemy import func, select
 
 from escalation import cases
 from escalation.models import Case
-from escalation.rules import CaseAction, Outcome
+from escalation.vocabulary import CaseAction, Outcome
 from portal.auth.accounts import hash_password
 from portal.bureau.replies import post_reply
 from portal.complaints.filing import Allegation, ComplaintDraft, file_complaint
@@ -28,7 +28,7 @@ from portal.domain import PartyMembership, Role
 from portal.extensions import db
 from portal.models import Bureau, Complaint, ComplaintStatus, OversightBody, StaffUser
 from portal.unit_of_work import commit
-from triage.decisions import review_misconduct
+from triage.decisions import Referral, review_misconduct
 
 COUNTIES = ("XD-A1", "XD-A2", "XD-A3", "XD-B1", "XD-B2")
 ACCOUNTS_FILE = "demo-accounts.txt"
@@ -122,7 +122,9 @@ def seed_activity(corpus: Path, count: int) -> str:
         complaint = db.session.get(Complaint, receipt.complaint_id)
         assert complaint is not None
         if row.misconduct:
-            review_misconduct(complaint, confirm=True, staff=triage, reason="演示：群众举报，转监督机关核查")
+            review_misconduct(
+                complaint, confirm=True, staff=triage, referral=Referral("演示：群众举报，转监督机关核查")
+            )
         elif complaint.status is ComplaintStatus.ROUTED and number % 3 != 0:
             bureau = complaint.bureau
             assert bureau is not None

@@ -15,21 +15,16 @@ from wtforms.validators import InputRequired, Optional
 
 from escalation.accountability import Filters
 from escalation.public import OUTCOME_LABELS
-from escalation.rules import CaseAction, Outcome
+from escalation.vocabulary import ACTION_NAMES, CaseAction, Outcome
 from portal.domain import Track
 from portal.extensions import db
 from portal.http.api import validation_failed
 from portal.http.forms import free_text
 from portal.http.sanitise import clean_line
-from portal.labels import TRACK_LABELS
+from portal.labels import TRACK_LABELS, lazy_labels
 from portal.models import Division
 
-ACTION_LABELS = {
-    CaseAction.ACKNOWLEDGE: _l("Acknowledge receipt"),
-    CaseAction.INVESTIGATE: _l("Open an investigation"),
-    CaseAction.ACT: _l("Record the action taken (outcome)"),
-    CaseAction.DECLINE: _l("Decline, with a reason"),
-}
+ACTION_LABELS = lazy_labels(ACTION_NAMES)
 
 
 class CaseActionForm(FlaskForm):

@@ -2,25 +2,19 @@
 
 from __future__ import annotations
 
-import enum
 from datetime import datetime
 
 from sqlalchemy import Boolean, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from escalation.rules import CaseState, Outcome
+from escalation.vocabulary import CaseKind, CaseState, Outcome
 from portal.domain import Track
-from portal.extensions import db
+from portal.extensions import Model
 from portal.models import Complaint, OversightBody
 from portal.models.types import UTCDateTime, str_enum, utcnow
 
 
-class CaseKind(enum.StrEnum):
-    MISCONDUCT = "misconduct"  # an allegation against an official, confirmed by triage
-    INACTION = "inaction"  # a bureau missed its reply deadline (administrative inaction)
-
-
-class Case(db.Model):
+class Case(Model):
     __tablename__ = "escalation_cases"
     __table_args__ = (Index("ix_escalation_cases_state_due_at", "state", "due_at"),)
 

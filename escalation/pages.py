@@ -11,19 +11,19 @@ from werkzeug.wrappers import Response
 from escalation import cases
 from escalation.accountability import Accountability, Filters, accountability, active
 from escalation.charts import Bar, LegendItem, Segment, stacked_bars
-from escalation.errors import OutcomeRequired, ReasonRequired, TransitionNotAllowed, UnexpectedOutcome
 from escalation.forms import CaseActionForm, parse_filters
 from escalation.models import Case
 from escalation.public import STATE_LABELS, public_case
-from escalation.rules import CaseAction, CaseState, Outcome
+from escalation.vocabulary import CaseAction, CaseState, Outcome
 from portal.auth.access import requires_role
 from portal.domain import Role
 from portal.extensions import db
-from portal.http.errors import ApiError
+from portal.http.api import ApiError
 from portal.http.i18n import current_language
 from portal.http.limits import lookup_limit
-from portal.http.pages import make_staff_blueprint
+from portal.http.pages import make_staff_blueprint, show_refusal
 from portal.jurisdiction.service import division_choices
+from portal.refusals import Refusal
 from portal.unit_of_work import commit
 
 public_pages = Blueprint("escalation_public", __name__)
@@ -77,12 +77,11 @@ def _charts(figures: Accountability) -> dict[str, Markup]:
 @public_pages.get("/accountability")
 @lookup_limit
 def accountability_page() -> str | tuple[str, int]:
+    problem: ApiError | None = None
     try:
         filters = parse_filters(request.args)
     except ApiError as error:
         filters, problem = Filters(division_code=request.args.get("division") or None), error
-    else:
-        problem = None
     language = current_language()
     figures = accountability(filters, language)
     page = render_template(
@@ -144,14 +143,6 @@ def case_detail(case_id: int) -> str | Response | tuple[str, int]:
 def _act(case: Case, form: CaseActionForm) -> int:
     if not form.validate():
         return 422
-    status = _record(case, form)
-    if status != 201:
-        # The action may have recorded a missed deadline before it was refused: none of it is kept.
-        db.session.rollback()
-    return status
-
-
-def _record(case: Case, form: CaseActionForm) -> int:
     try:
         cases.record_action(
             case,
@@ -160,21 +151,8 @@ def _record(case: Case, form: CaseActionForm) -> int:
             outcome=Outcome(form.outcome.data) if form.outcome.data else None,
             text=form.text.data or None,
         )
-    except cases.NotYourCase:
-        form.action.errors.append(_("Only officers of the body holding the case may act on it."))
-        return 403
-    except TransitionNotAllowed as exc:
-        form.action.errors.append(
-            _("A case that is %(state)s cannot be given this action.", state=str(STATE_LABELS[exc.state]))
-        )
-        return 409
-    except (OutcomeRequired, UnexpectedOutcome):
-        form.outcome.errors.append(
-            _("Acting needs an outcome (and details for 'other'); other actions take none.")
-        )
-        return 422
-    except ReasonRequired:
-        form.text.errors.append(_("Declining needs a reason."))
-        return 422
+    except Refusal as refusal:
+        # The action may have recorded a missed deadline before it was refused: none of it is kept.
+        return show_refusal(form, refusal)
     commit()
     return 201

@@ -1,44 +1,24 @@
-"""How cases read to people: labels for states, outcomes and tracks, and the public projection of a case."""
+"""How cases read to people: their labels, the public projection of a case, and its timeline texts."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
 
-from escalation.models import Case, CaseKind
-from escalation.rules import CaseState, Outcome
-from portal.complaints.timeline import public_text
+from escalation.models import Case
+from escalation.vocabulary import KIND_NAMES, OUTCOME_NAMES, STATE_NAMES, CaseState, Outcome
 from portal.extensions import db
+from portal.features import EventText
 from portal.http.i18n import current_language
-from portal.models import DivisionLevel, Event
-from portal.record import events
+from portal.labels import LEVEL_LABELS, lazy_labels
+from portal.models import Complaint, Event
+from portal.privacy.public_text import public_text
 
-STATE_LABELS = {
-    CaseState.OPEN: _l("Waiting for acknowledgement"),
-    CaseState.ACKNOWLEDGED: _l("Acknowledged"),
-    CaseState.INVESTIGATING: _l("Under investigation"),
-    CaseState.ACTED: _l("Acted"),
-    CaseState.DECLINED: _l("Declined"),
-    CaseState.OVERDUE: _l("Overdue: no answer in time"),
-}
-OUTCOME_LABELS = {
-    Outcome.ADMONITION: _l("Admonition"),
-    Outcome.DISCIPLINARY_SANCTION: _l("Disciplinary sanction"),
-    Outcome.REFERRAL_TO_PROSECUTION: _l("Referred to prosecution"),
-    Outcome.CORRECTED: _l("Corrected"),
-    Outcome.OTHER: _l("Other action"),
-}
-KIND_LABELS = {
-    CaseKind.MISCONDUCT: _l("Alleged misconduct"),
-    CaseKind.INACTION: _l("Administrative inaction: the bureau did not reply in time"),
-}
-LEVEL_LABELS = {
-    DivisionLevel.PROVINCE: _l("province"),
-    DivisionLevel.CITY: _l("city"),
-    DivisionLevel.COUNTY: _l("county"),
-}
+STATE_LABELS = lazy_labels(STATE_NAMES)
+OUTCOME_LABELS = lazy_labels(OUTCOME_NAMES)
+KIND_LABELS = lazy_labels(KIND_NAMES)
 
 
 def public_case(case: Case, locale: str) -> dict[str, Any]:
@@ -98,12 +78,17 @@ def _describe(event: Event) -> str:
     return _("%(body)s missed its deadline", body=body)
 
 
-for _kind, _detail in (
-    ("case_opened", None),
-    ("case_acknowledged", None),
-    ("case_investigating", None),
-    ("case_acted", "text"),
-    ("case_declined", "text"),
-    ("case_overdue", None),
-):
-    events.register_describer(_kind, _describe, detail_key=_detail)
+TIMELINE = {
+    "case_opened": EventText(_describe),
+    "case_acknowledged": EventText(_describe),
+    "case_investigating": EventText(_describe),
+    "case_acted": EventText(_describe, detail_key="text"),
+    "case_declined": EventText(_describe, detail_key="text"),
+    "case_overdue": EventText(_describe),
+}
+
+
+def public_cases(complaint: Complaint, locale: str) -> list[dict[str, Any]]:
+    """The status page's section: every case about the complaint, oldest first."""
+    found = db.session.scalars(select(Case).where(Case.complaint_id == complaint.id).order_by(Case.id))
+    return [public_case(case, locale) for case in found]

@@ -48,39 +48,16 @@ from types import MappingProxyType
 from typing import Final
 
 from escalation.errors import (
+    DeclineNeedsReason,
     InvalidUnitCode,
     OutcomeRequired,
-    ReasonRequired,
     TransitionNotAllowed,
     UnexpectedOutcome,
     UnknownDivision,
 )
+from escalation.vocabulary import CaseAction, CaseState, Outcome
 from portal.deadlines.workdays import DeadlinePolicy, last_day_of, require_aware
 from portal.domain import Role, Track
-
-
-class CaseState(StrEnum):
-    OPEN = "open"  # opened, awaiting acknowledgement
-    ACKNOWLEDGED = "acknowledged"
-    INVESTIGATING = "investigating"
-    ACTED = "acted"
-    DECLINED = "declined"
-    OVERDUE = "overdue"
-
-
-class CaseAction(StrEnum):
-    ACKNOWLEDGE = "acknowledge"
-    INVESTIGATE = "investigate"
-    ACT = "act"
-    DECLINE = "decline"
-
-
-class Outcome(StrEnum):
-    ADMONITION = "admonition"
-    DISCIPLINARY_SANCTION = "disciplinary_sanction"
-    REFERRAL_TO_PROSECUTION = "referral_to_prosecution"
-    CORRECTED = "corrected"
-    OTHER = "other"  # needs a text saying what was done
 
 
 class DeadlineKind(StrEnum):
@@ -278,7 +255,7 @@ def apply_action(
 
     Raises ``TransitionNotAllowed`` for an action the (effective) state does not allow,
     ``OutcomeRequired`` for ``act`` without an outcome (or ``other`` without a text),
-    ``ReasonRequired`` for ``decline`` without a reason and ``UnexpectedOutcome`` for an outcome
+    ``DeclineNeedsReason`` for ``decline`` without a reason and ``UnexpectedOutcome`` for an outcome
     on any other action.
     """
     action = CaseAction(action)
@@ -299,7 +276,7 @@ def apply_action(
     elif chosen_outcome is not None:
         raise UnexpectedOutcome(f"only 'act' takes an outcome, not '{action}'")
     if action is CaseAction.DECLINE and cleaned is None:
-        raise ReasonRequired("declining a case needs a reason")
+        raise DeclineNeedsReason("declining a case needs a reason")
 
     state = _STATE_AFTER[action]
     return Transition(

@@ -1,4 +1,4 @@
-"""The seven complaint categories (contract keys from DESIGN.md), shared by the portal and the triage engine.
+"""The seven complaint categories (their keys are a contract with integrations), shared by the portal and the triage engine.
 
 Pure data: importable without Flask, so the triage engine can use it too.
 """

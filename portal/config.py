@@ -6,17 +6,19 @@ inline after commit, so a fresh checkout runs without any server. Production set
 
 from __future__ import annotations
 
-import contextlib
-import os
 import secrets
-import tempfile
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Any
 
+from portal.deadlines.workdays import DeadlinePolicy
+from portal.keyfiles import create_once
+
 SECRET_KEY_FILE = "secret_key"  # noqa: S105 - the file name, not the key
+# The deadlines are the policy's own defaults unless the environment says otherwise.
+_DEADLINES = DeadlinePolicy()
 
 
 class ConfigError(ValueError):
@@ -42,10 +44,10 @@ class Settings:
     TRIAGE_TRAINING_DATA: str = str(
         Path(__file__).resolve().parent.parent / "triage" / "seed" / "complaints.csv"
     )
-    REPLY_DEADLINE_DAYS: int = 15
-    ACKNOWLEDGE_DEADLINE_DAYS: int = 5
-    OUTCOME_DEADLINE_DAYS: int = 60
-    DEADLINES_IN_WORKING_DAYS: bool = True
+    REPLY_DEADLINE_DAYS: int = _DEADLINES.bureau_reply_days
+    ACKNOWLEDGE_DEADLINE_DAYS: int = _DEADLINES.acknowledge_days
+    OUTCOME_DEADLINE_DAYS: int = _DEADLINES.outcome_days
+    DEADLINES_IN_WORKING_DAYS: bool = _DEADLINES.working_days
     # Official holidays and make-up working days (调休), published yearly by the State Council.
     HOLIDAYS: tuple[date, ...] = ()
     MAKEUP_WORKDAYS: tuple[date, ...] = ()
@@ -66,6 +68,8 @@ class Settings:
     LANGUAGES: tuple[str, ...] = ("zh", "en")
     WTF_I18N_ENABLED: bool = True
     API_TOKEN_TTL_HOURS: int = 12
+    # werkzeug's method for staff passwords and follow-up secrets; only the test suite sets a cheap one.
+    PASSWORD_HASH_METHOD: str = "scrypt"  # noqa: S105 - a method name, not a password
     SQLALCHEMY_ENGINE_OPTIONS: Mapping[str, Any] = field(default_factory=lambda: {"pool_pre_ping": True})
 
     def as_flask_config(self) -> dict[str, Any]:
@@ -84,17 +88,7 @@ def load_or_create_secret_key(instance_path: Path) -> str:
     """Read the instance's secret key, generating it on first run. There is no fallback key in code."""
     key_file = instance_path / SECRET_KEY_FILE
     if not key_file.exists():
-        instance_path.mkdir(parents=True, exist_ok=True)
-        # Written whole under a temporary name, then linked into place: a process starting at the same moment
-        # either sees no file or the complete key, never an empty one; the first link wins.
-        fd, temporary = tempfile.mkstemp(dir=instance_path, prefix=".secret_key.")
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                handle.write(secrets.token_hex(32))
-            with contextlib.suppress(FileExistsError):
-                os.link(temporary, key_file)
-        finally:
-            os.unlink(temporary)
+        create_once(key_file, secrets.token_hex(32).encode())
     key = key_file.read_text(encoding="utf-8").strip()
     if not key:
         raise ConfigError(f"{key_file} is empty: delete it to generate a new key, or set SECRET_KEY")
@@ -158,15 +152,19 @@ def settings_from_env(environ: Mapping[str, str], instance_path: Path) -> Settin
         LEDGER_FOLDER=environ.get("LEDGER_FOLDER") or str(instance / "ledger"),
         TRIAGE_THRESHOLD=_float_or_none(environ, "TRIAGE_THRESHOLD"),
         TRIAGE_TRAINING_DATA=environ.get("TRIAGE_TRAINING_DATA") or Settings.TRIAGE_TRAINING_DATA,
-        REPLY_DEADLINE_DAYS=_int(environ, "REPLY_DEADLINE_DAYS", 15),
-        ACKNOWLEDGE_DEADLINE_DAYS=_int(environ, "ACKNOWLEDGE_DEADLINE_DAYS", 5),
-        OUTCOME_DEADLINE_DAYS=_int(environ, "OUTCOME_DEADLINE_DAYS", 60),
-        DEADLINES_IN_WORKING_DAYS=_bool(environ, "DEADLINES_IN_WORKING_DAYS", True),
+        REPLY_DEADLINE_DAYS=_int(environ, "REPLY_DEADLINE_DAYS", Settings.REPLY_DEADLINE_DAYS),
+        ACKNOWLEDGE_DEADLINE_DAYS=_int(
+            environ, "ACKNOWLEDGE_DEADLINE_DAYS", Settings.ACKNOWLEDGE_DEADLINE_DAYS
+        ),
+        OUTCOME_DEADLINE_DAYS=_int(environ, "OUTCOME_DEADLINE_DAYS", Settings.OUTCOME_DEADLINE_DAYS),
+        DEADLINES_IN_WORKING_DAYS=_bool(
+            environ, "DEADLINES_IN_WORKING_DAYS", Settings.DEADLINES_IN_WORKING_DAYS
+        ),
         HOLIDAYS=_dates(environ, "HOLIDAYS"),
         MAKEUP_WORKDAYS=_dates(environ, "MAKEUP_WORKDAYS"),
-        RATELIMIT_ENABLED=_bool(environ, "RATELIMIT_ENABLED", True),
+        RATELIMIT_ENABLED=_bool(environ, "RATELIMIT_ENABLED", Settings.RATELIMIT_ENABLED),
         # Limits are shared between processes only when they are counted in Redis.
         RATELIMIT_STORAGE_URI=environ.get("RATELIMIT_STORAGE_URI") or redis_url or "memory://",
-        SESSION_COOKIE_SECURE=_bool(environ, "SESSION_COOKIE_SECURE", False),
-        TRUSTED_PROXIES=_int(environ, "TRUSTED_PROXIES", 0),
+        SESSION_COOKIE_SECURE=_bool(environ, "SESSION_COOKIE_SECURE", Settings.SESSION_COOKIE_SECURE),
+        TRUSTED_PROXIES=_int(environ, "TRUSTED_PROXIES", Settings.TRUSTED_PROXIES),
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from enum import StrEnum
 
 
@@ -23,3 +24,22 @@ class Role(StrEnum):
     LIAISON = "liaison"  # officer of one oversight body
     BUREAU = "bureau"  # officer of one bureau: replies to its complaints
     ADMIN = "admin"
+
+
+@dataclass(frozen=True)
+class Allegation:
+    """What a citizen says about the official they accuse of misconduct."""
+
+    accused_name: str | None = None
+    accused_unit: str | None = None
+    party_member: PartyMembership = PartyMembership.UNKNOWN
+
+
+def is_english(locale: str) -> bool:
+    """English for 'en', 'en_GB' or 'en-US'; every other locale reads Chinese."""
+    return locale.lower() == "en" or locale.lower().startswith(("en_", "en-"))
+
+
+def in_language(locale: str, zh: str, en: str) -> str:
+    """The one of a Chinese and an English text that a reader in ``locale`` reads."""
+    return en if is_english(locale) else zh

@@ -5,6 +5,8 @@ Each is bound in :func:`portal.create_app` with ``init_app``.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from flask_babel import Babel
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
@@ -31,6 +33,12 @@ class Base(DeclarativeBase):
 
 
 db = SQLAlchemy(model_class=Base)
+# The base class of every model. Flask-SQLAlchemy builds ``db.Model`` at run time, which a type checker cannot
+# follow; to it, models are plain declarative classes of ``Base``.
+if TYPE_CHECKING:
+    Model = Base
+else:
+    Model = db.Model
 migrate = Migrate()
 babel = Babel()
 csrf = CSRFProtect()

@@ -1,7 +1,8 @@
 """Fixtures shared by every test: a fresh app and database per test, and the real services when asked for.
 
-The suite runs on SQLite by default. With TEST_DATABASE_URL pointing at a PostgreSQL server it runs on a
-private, freshly created database there instead (``make test`` does both). Redis tests use TEST_REDIS_URL
+The suite runs on SQLite by default. With TEST_DATABASE_URL pointing at a PostgreSQL server it runs there
+instead (``make test`` does both). The schema and the demo jurisdiction are built once per session into a
+template, which each test copies: a file copy on SQLite, ``CREATE DATABASE ... TEMPLATE`` on PostgreSQL. Redis tests use TEST_REDIS_URL
 (default: database 15 of the local server). Without a server those tests skip with a reason; with CI=true a
 missing server fails them instead, so CI can never go green by skipping.
 """
@@ -10,7 +11,9 @@ from __future__ import annotations
 
 import os
 import secrets
+import shutil
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -50,24 +53,8 @@ def _pg_admin_url(url: str) -> sa.URL:
     return sa.make_url(url).set(drivername="postgresql+psycopg")
 
 
-@pytest.fixture(scope="session")
-def postgres_database() -> Iterator[str | None]:
-    """A private PostgreSQL database for this test session, if the suite runs on PostgreSQL."""
-    server = os.environ.get(PG_DATABASE_ENV)
-    if not server:
-        yield None
-        return
-    admin_url = _pg_admin_url(postgres_server_url(server))
-    name = f"fa_test_{secrets.token_hex(4)}"
-    admin = sa.create_engine(admin_url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(sa.text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield admin_url.set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as connection:
-            connection.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+# Key stretching at production cost is most of a filing's time; the suite checks behaviour, not cost.
+CHEAP_PASSWORD_HASH = "pbkdf2:sha256:1"
 
 
 def app_config(tmp_path: Path, database_url: str, **overrides: Any) -> dict[str, Any]:
@@ -79,14 +66,81 @@ def app_config(tmp_path: Path, database_url: str, **overrides: Any) -> dict[str,
         "REDIS_URL": None,
         "RATELIMIT_ENABLED": False,
         "WTF_CSRF_ENABLED": False,
+        "PASSWORD_HASH_METHOD": CHEAP_PASSWORD_HASH,
         "JOBS_QUEUE": f"test-{secrets.token_hex(4)}",
         **overrides,
     }
 
 
+def _seed(tmp_path: Path, database_url: str) -> None:
+    """Build the schema and the demo jurisdiction once; every test then starts from a copy."""
+    app = create_app(app_config(tmp_path, database_url))
+    with app.app_context():
+        db.create_all()
+        seed_demo()
+        db.session.commit()
+        db.engine.dispose()
+
+
+@dataclass(frozen=True)
+class DatabaseTemplate:
+    """A seeded database that each test copies: a file on SQLite, a template database on PostgreSQL."""
+
+    kind: str
+    location: str  # the SQLite file, or the template database's URL
+    admin: sa.Engine | None = None
+
+    def fresh_copy(self, tmp_path: Path) -> str:
+        if self.admin is None:
+            copy = tmp_path / "test.sqlite3"
+            shutil.copyfile(self.location, copy)
+            return f"sqlite:///{copy}"
+        template = sa.make_url(self.location)
+        name = f"fa_test_{secrets.token_hex(4)}"
+        with self.admin.connect() as connection:
+            connection.execute(sa.text(f'CREATE DATABASE "{name}" TEMPLATE "{template.database}"'))
+        return template.set(database=name).render_as_string(hide_password=False)
+
+    def discard(self, url: str) -> None:
+        if self.admin is not None:
+            with self.admin.connect() as connection:
+                connection.execute(
+                    sa.text(f'DROP DATABASE IF EXISTS "{sa.make_url(url).database}" WITH (FORCE)')
+                )
+
+
+@pytest.fixture(scope="session")
+def database_template(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DatabaseTemplate]:
+    """The seeded template for this session: SQLite, or PostgreSQL when TEST_DATABASE_URL names a server."""
+    folder = tmp_path_factory.mktemp("template")
+    server = os.environ.get(PG_DATABASE_ENV)
+    if not server:
+        path = folder / "template.sqlite3"
+        _seed(folder, f"sqlite:///{path}")
+        yield DatabaseTemplate("sqlite", str(path))
+        return
+    admin_url = _pg_admin_url(postgres_server_url(server))
+    admin = sa.create_engine(admin_url, isolation_level="AUTOCOMMIT")
+    name = f"fa_template_{secrets.token_hex(4)}"
+    with admin.connect() as connection:
+        connection.execute(sa.text(f'CREATE DATABASE "{name}"'))
+    template = DatabaseTemplate(
+        "postgresql", admin_url.set(database=name).render_as_string(hide_password=False), admin
+    )
+    try:
+        _seed(folder, template.location)
+        yield template
+    finally:
+        template.discard(template.location)
+        admin.dispose()
+
+
 @pytest.fixture
-def database_url(tmp_path: Path, postgres_database: str | None) -> str:
-    return postgres_database or f"sqlite:///{tmp_path / 'test.sqlite3'}"
+def database_url(tmp_path: Path, database_template: DatabaseTemplate) -> Iterator[str]:
+    """A database of this test's own, seeded with the demo jurisdiction."""
+    url = database_template.fresh_copy(tmp_path)
+    yield url
+    database_template.discard(url)
 
 
 @pytest.fixture
@@ -98,21 +152,10 @@ def config_overrides() -> dict[str, Any]:
 @pytest.fixture
 def app(tmp_path: Path, database_url: str, config_overrides: dict[str, Any]) -> Iterator[Flask]:
     app = create_app(app_config(tmp_path, database_url, **config_overrides))
-    with app.app_context():
-        db.create_all()
-        seed_demo()
-        db.session.commit()
     yield app
     with app.app_context():
         db.session.remove()
-        if db.engine.dialect.name == "postgresql":
-            # Fresh state for the next test without recreating the database: empty every table.
-            tables = ", ".join(f'"{table.name}"' for table in db.metadata.sorted_tables)
-            with db.engine.begin() as connection:
-                connection.execute(sa.text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
-        else:
-            db.drop_all()
-        db.engine.dispose()
+        db.engine.dispose()  # no connection may outlive the test (its database is dropped next)
 
 
 @pytest.fixture

@@ -54,3 +54,19 @@ def redis_url_or_skip() -> str:
     finally:
         connection.close()
     return url
+
+
+# Variables through which faketime (and similar preloads) reach child processes.
+_PRELOAD_VARIABLES = (
+    "LD_PRELOAD",
+    "DYLD_INSERT_LIBRARIES",
+    "FAKETIME",
+    "FAKETIME_NO_CACHE",
+    "FAKETIME_TIMESTAMP_FILE",
+)
+
+
+def server_environment() -> dict[str, str]:
+    """The environment for a server a test starts (redis-server, a PostgreSQL cluster): the suite may run under
+    ``faketime``, but a server keeps the real clock, as a production one would (and a faked daemon hangs)."""
+    return {name: value for name, value in os.environ.items() if name not in _PRELOAD_VARIABLES}

@@ -7,17 +7,16 @@ from typing import Any
 from flask import Response, jsonify
 
 from portal.auth.access import require_staff, requires_role
-from portal.complaints.api import complaint_or_404
+from portal.complaints.lookup import require_complaint
 from portal.complaints.timeline import public_complaint
 from portal.domain import Role, Track
-from portal.extensions import db
-from portal.http.api import json_object, make_api_blueprint, validated_form, validation_failed
-from portal.http.errors import ApiError
+from portal.features import ApiDocs
+from portal.http.api import json_object, make_api_blueprint, validated_form
 from portal.http.i18n import current_language
-from portal.http.openapi import CODE_PARAMETER, add_paths, errors, json_request, json_response, ref
+from portal.http.openapi import CODE_PARAMETER, errors, json_request, json_response, ref
 from portal.unit_of_work import commit
 from triage import decisions
-from triage.forms import MisconductReviewForm, RoutingForm, refusal
+from triage.forms import MisconductReviewForm, RoutingForm
 from triage.models import Assessment
 
 triage_api = make_api_blueprint("triage_api", __name__)
@@ -35,7 +34,7 @@ def assessment_json(assessment: Assessment | None) -> dict[str, Any] | None:
         "auto_routed": assessment.auto_routed,
         "misconduct": {
             "flag": assessment.misconduct_flag,
-            "track": assessment.misconduct_track,
+            "track": assessment.misconduct_track.value if assessment.misconduct_track else None,
             "score": assessment.misconduct_score,
             "evidence": assessment.misconduct_evidence,
             "review": assessment.misconduct_review.value if assessment.misconduct_review else None,
@@ -62,31 +61,20 @@ def triage_queue() -> Response:
     )
 
 
-def _refused(error: Exception) -> ApiError:
-    db.session.rollback()
-    explained = refusal(error)
-    if explained.status == 409:
-        return ApiError(409, "conflict", explained.message)
-    return validation_failed({explained.field: [explained.message]})
-
-
 @triage_api.post("/complaints/<code>/routing")
 @requires_role(Role.TRIAGE)
 def set_routing(code: str) -> tuple[Response, int]:
-    complaint = complaint_or_404(code)
+    complaint = require_complaint(code)
     form = validated_form(
         RoutingForm, json_object(), ("category", "division", "reason"), locale=current_language()
     )
-    try:
-        decisions.decide_routing(
-            complaint,
-            category_key=form.category.data,
-            staff=require_staff(),
-            division_code=form.division.data or None,
-            reason=form.reason.data or None,
-        )
-    except decisions.TriageError as exc:
-        raise _refused(exc) from exc
+    decisions.decide_routing(
+        complaint,
+        category_key=form.category.data,
+        staff=require_staff(),
+        division_code=form.division.data or None,
+        reason=form.reason.data or None,
+    )
     commit()
     return jsonify(public_complaint(complaint, current_language())), 201
 
@@ -94,22 +82,13 @@ def set_routing(code: str) -> tuple[Response, int]:
 @triage_api.post("/complaints/<code>/misconduct-review")
 @requires_role(Role.TRIAGE)
 def misconduct_review(code: str) -> tuple[Response, int]:
-    complaint = complaint_or_404(code)
+    complaint = require_complaint(code)
     form = validated_form(
         MisconductReviewForm, json_object(), ("decision", "track", "division", "accused_unit_code", "reason")
     )
-    try:
-        decisions.review_misconduct(
-            complaint,
-            confirm=form.decision.data == "confirm",
-            staff=require_staff(),
-            reason=form.reason.data,
-            track=Track(form.track.data) if form.track.data else None,
-            division_code=form.division.data or None,
-            accused_unit_code=form.accused_unit_code.data or None,
-        )
-    except ValueError as exc:  # TriageError, or the oversight rules refusing the target
-        raise _refused(exc) from exc
+    decisions.review_misconduct(
+        complaint, confirm=form.decision.data == "confirm", staff=require_staff(), referral=form.referral()
+    )
     commit()
     return jsonify(public_complaint(complaint, current_language())), 201
 
@@ -133,7 +112,7 @@ ASSESSMENT = {
     },
 }
 
-add_paths(
+API_DOCS = ApiDocs(
     {
         "/triage/queue": {
             "get": {

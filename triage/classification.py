@@ -38,7 +38,7 @@ def classify(complaint_id: int) -> None:
             complaint=complaint,
             actor=_model_actor(loaded),
             public=False,
-            payload={"track": signal.track, "evidence": list(signal.evidence), "score": signal.score},
+            payload={"track": signal.track.value, "evidence": list(signal.evidence), "score": signal.score},
         )
     if loaded is None:
         _queue(complaint, reason="no active model")

@@ -11,12 +11,12 @@ from pathlib import Path
 
 from flask import current_app
 
+from portal.app_cache import per_app
+from portal.domain import Allegation, PartyMembership
 from portal.models import Complaint
-from triage.engine.misconduct import Allegation, MisconductSignal, detect_misconduct
+from triage.engine.misconduct import MisconductSignal, detect_misconduct
 from triage.engine.model import Prediction, TriageModel
 from triage.engine.registry import ModelRegistry
-
-EXTENSION_KEY = "fire_alarm.triage_registry"
 
 
 @dataclass(frozen=True)
@@ -26,11 +26,7 @@ class LoadedModel:
 
 
 def registry() -> ModelRegistry:
-    found = current_app.extensions.get(EXTENSION_KEY)
-    if found is None:
-        found = ModelRegistry(Path(current_app.config["MODEL_FOLDER"]))
-        current_app.extensions[EXTENSION_KEY] = found
-    return found
+    return per_app("triage_registry", lambda: ModelRegistry(Path(current_app.config["MODEL_FOLDER"])))
 
 
 def active_model() -> LoadedModel | None:
@@ -53,6 +49,9 @@ def predict(loaded: LoadedModel, complaint: Complaint) -> Prediction:
 def misconduct_signal(complaint: Complaint) -> MisconductSignal:
     allegation = None
     if complaint.misconduct_alleged:
-        party = complaint.accused_party_member.value if complaint.accused_party_member else "unknown"
-        allegation = Allegation(name=complaint.accused_name, unit=complaint.accused_unit, party_member=party)
+        allegation = Allegation(
+            accused_name=complaint.accused_name,
+            accused_unit=complaint.accused_unit,
+            party_member=complaint.accused_party_member or PartyMembership.UNKNOWN,
+        )
     return detect_misconduct(complaint.title, complaint.body, allegation)

@@ -1,4 +1,4 @@
-"""``flask triage train|evaluate|predict|versions|activate`` (contract names and outputs: DESIGN.md §3)."""
+"""``flask triage train|evaluate|predict|versions|activate`` (their names and outputs are a contract with scripts)."""
 
 from __future__ import annotations
 
@@ -9,10 +9,11 @@ from pathlib import Path
 import click
 from flask.cli import AppGroup
 
+from portal.domain import Allegation, PartyMembership
 from triage import classifier
 from triage.engine.dataset import Example, read_examples
 from triage.engine.evaluation import evaluate, format_report
-from triage.engine.misconduct import Allegation, detect_misconduct
+from triage.engine.misconduct import detect_misconduct
 from triage.training import staff_examples, train_and_activate
 
 triage_cli = AppGroup("triage", help="Train, evaluate and run the complaint classifier.")
@@ -96,7 +97,7 @@ def predict_command() -> None:
                     "confidence": round(prediction.confidence, 4),
                     # As the portal decides: a misconduct flag always goes to a human.
                     "auto_route": prediction.routes_at(threshold) and not signal.flag,
-                    "misconduct": {"flag": signal.flag, "track": signal.track if signal.flag else None},
+                    "misconduct": {"flag": signal.flag, "track": signal.track.value if signal.flag else None},
                 },
                 ensure_ascii=False,
             )
@@ -106,11 +107,16 @@ def predict_command() -> None:
 def _allegation(value: object) -> Allegation | None:
     if not isinstance(value, dict):
         return None
+    said = str(value.get("party_member") or "").strip().lower()
     return Allegation(
-        name=value.get("accused_name"),
-        unit=value.get("accused_unit"),
-        party_member=value.get("party_member") or "unknown",
+        accused_name=_optional_text(value.get("accused_name")),
+        accused_unit=_optional_text(value.get("accused_unit")),
+        party_member=PartyMembership(said) if said in set(PartyMembership) else PartyMembership.UNKNOWN,
     )
+
+
+def _optional_text(value: object) -> str | None:
+    return value if isinstance(value, str) else None
 
 
 def _label(key: str) -> str:

@@ -1,7 +1,7 @@
-"""Triage services: classify a complaint (the job), the human queue, and staff decisions.
+"""The triage desk's work: the queue of complaints waiting for a human, and the decisions staff take there.
 
-The engine (``triage.engine``) predicts; this module decides what the prediction means for the complaint and
-records every decision as an event.
+Routing decisions become training data. Misconduct goes to oversight along one path, :func:`refer_misconduct`,
+whether the desk confirms a flag or a case is opened directly through the API.
 """
 
 from __future__ import annotations
@@ -12,32 +12,30 @@ from datetime import datetime
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import case, func, or_, select
 
-from portal.complaints.routing import NotRoutableError, RoutingError, route
+from portal import signals
+from portal.complaints.routing import route
 from portal.domain import Track
 from portal.extensions import db
+from portal.features import EventText, says
 from portal.models import Complaint, ComplaintStatus, Division, RoutedBy, StaffUser
 from portal.record import events
+from portal.refusals import N_, Conflict, ReasonRequired, UnknownTarget
+from portal.signals import MisconductReferral
 from triage.models import Assessment, ExampleSource, LabelledExample, MisconductReview
 
 
-class TriageError(ValueError):
-    """A staff decision that cannot be applied."""
+class CorrectionNeedsReason(ReasonRequired):
+    """Departing from the model's suggestion, or re-routing, needs a reason on the record."""
+
+    message = N_("Give a reason: you are departing from the model's suggestion or re-routing.")
 
 
-class ReasonRequired(TriageError):
-    """Departing from the model, re-routing, or reviewing misconduct needs a reason on the record."""
-
-
-class UnknownTarget(TriageError):
-    """No such division, bureau or unit."""
-
-
-class NotRoutable(TriageError):
-    """The complaint is closed (resolved or answered): it is no longer routed."""
-
-
-class AlreadyReviewed(TriageError):
+class AlreadyReviewed(Conflict):
     """The misconduct review was already decided (or there is nothing to review)."""
+
+    code = "already_reviewed"
+    message = N_("The misconduct review of this complaint is already decided.")
+    default_field = "decision"
 
 
 @dataclass(frozen=True)
@@ -94,28 +92,24 @@ def decide_routing(
     suggested = assessment.category_key if assessment else None
     division = complaint.division
     if division_code and division_code != division.code:
-        division = db.session.scalar(select(Division).where(Division.code == division_code))
-        if division is None:
-            raise UnknownTarget(division_code)
+        chosen = db.session.scalar(select(Division).where(Division.code == division_code))
+        if chosen is None:
+            raise UnknownTarget(f"no division {division_code!r}")
+        division = chosen
     is_correction = (
         category_key != suggested or complaint.bureau is not None or division is not complaint.division
     )
     if is_correction and not (reason and reason.strip()):
-        raise ReasonRequired
-    try:
-        route(
-            complaint,
-            category_key,
-            routed_by=RoutedBy.STAFF,
-            actor=staff.actor,
-            division=division,
-            reason=reason,
-            now=now,
-        )
-    except NotRoutableError as exc:
-        raise NotRoutable(str(exc)) from exc
-    except RoutingError as exc:
-        raise UnknownTarget(str(exc)) from exc
+        raise CorrectionNeedsReason
+    route(
+        complaint,
+        category_key,
+        routed_by=RoutedBy.STAFF,
+        actor=staff.actor,
+        division=division,
+        reason=reason,
+        now=now,
+    )
     example = LabelledExample(
         complaint_id=complaint.id,
         title=complaint.title,
@@ -129,54 +123,70 @@ def decide_routing(
     return example
 
 
-def review_misconduct(
-    complaint: Complaint,
-    *,
-    confirm: bool,
-    staff: StaffUser,
-    reason: str,
-    track: Track | None = None,
-    division_code: str | None = None,
-    accused_unit_code: str | None = None,
-) -> None:
-    """Confirm a flagged (or alleged) misconduct, which opens an oversight case, or dismiss it. Once only:
-    a second confirmation would open a second case, and a late dismissal would contradict the open one."""
-    if not reason.strip():
+@dataclass(frozen=True)
+class Referral:
+    """Where staff send an allegation: the track, the accused unit's division or code, and why."""
+
+    reason: str
+    track: Track | None = None  # None: as the flag (or the citizen's answer) suggests
+    division_code: str | None = None
+    accused_unit_code: str | None = None
+
+
+def review_misconduct(complaint: Complaint, *, confirm: bool, staff: StaffUser, referral: Referral) -> None:
+    """Confirm a flagged (or alleged) misconduct, which refers it to oversight, or dismiss it. Once only: a
+    second confirmation would open a second case, and a late dismissal would contradict the open one."""
+    if not referral.reason.strip():
         raise ReasonRequired
     assessment = assessment_of(complaint)
     if assessment is None or assessment.misconduct_review is not MisconductReview.PENDING:
         raise AlreadyReviewed
-    assessment.misconduct_review = MisconductReview.CONFIRMED if confirm else MisconductReview.DISMISSED
-    if not confirm:
-        events.record(
-            "misconduct_dismissed",
-            complaint=complaint,
-            actor=staff.actor,
-            public=False,
-            payload={"reason": reason},
-        )
+    if confirm:
+        refer_misconduct(complaint, staff=staff, referral=referral)
         return
-    chosen = track or Track(
-        assessment.misconduct_track if assessment and assessment.misconduct_track else Track.SUPERVISION
+    assessment.misconduct_review = MisconductReview.DISMISSED
+    events.record(
+        "misconduct_dismissed",
+        complaint=complaint,
+        actor=staff.actor,
+        public=False,
+        payload={"reason": referral.reason},
     )
+
+
+def refer_misconduct(complaint: Complaint, *, staff: StaffUser, referral: Referral) -> None:
+    """The one path of a misconduct allegation to oversight: a pending review is settled, the referral goes on
+    the record, and the oversight feature places the case (its refusals, such as an unknown unit, refuse the
+    referral: nothing of it is kept)."""
+    if not referral.reason.strip():
+        raise ReasonRequired
+    assessment = assessment_of(complaint)
+    if assessment is not None and assessment.misconduct_review is MisconductReview.PENDING:
+        assessment.misconduct_review = MisconductReview.CONFIRMED
+    flagged = assessment.misconduct_track if assessment is not None else None
+    track = referral.track or flagged or Track.SUPERVISION
+    division_code = referral.division_code or complaint.division.code
     events.record(
         "misconduct_confirmed",
         complaint=complaint,
         actor=staff.actor,
         payload={
-            "track": chosen.value,
-            "division": division_code or complaint.division.code,
-            "accused_unit_code": accused_unit_code or None,
-            "reason": reason,
+            "track": track.value,
+            "division": division_code,
+            "accused_unit_code": referral.accused_unit_code or None,
+            "reason": referral.reason,
         },
     )
-
-
-def mark_referred(complaint: Complaint) -> None:
-    """A case was opened directly (through the API): the pending review, if any, is settled."""
-    assessment = assessment_of(complaint)
-    if assessment is not None and assessment.misconduct_review is MisconductReview.PENDING:
-        assessment.misconduct_review = MisconductReview.CONFIRMED
+    signals.misconduct_referred.send(
+        MisconductReferral(
+            complaint_id=complaint.id,
+            track=track,
+            reason=referral.reason,
+            actor=staff.actor,
+            division_code=division_code,
+            accused_unit_code=referral.accused_unit_code or None,
+        )
+    )
 
 
 def labelled_examples() -> list[tuple[str, str, str]]:
@@ -194,5 +204,8 @@ def labelled_examples() -> list[tuple[str, str, str]]:
     return [(row.title, row.body, row.category_key) for row in rows]
 
 
-CONFIRMED_TEXT = _l("A triage officer referred the misconduct allegation to an oversight body")
-events.register_describer("misconduct_confirmed", lambda _event: str(CONFIRMED_TEXT))
+TIMELINE = {
+    "misconduct_confirmed": EventText(
+        says(_l("A triage officer referred the misconduct allegation to an oversight body"))
+    )
+}

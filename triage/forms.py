@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
-from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import SelectField, StringField
@@ -13,16 +11,16 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Optional
 
 from portal.categories import CATEGORIES, CATEGORY_KEYS
-from portal.domain import Track
+from portal.domain import Track, in_language
 from portal.http.forms import free_text
 from portal.http.sanitise import clean_line
-from triage import decisions
+from triage.decisions import Referral
 
 REASON_HINT = _l("Required when you depart from the model's suggestion or re-route.")
 
 
 def category_choices(locale: str) -> list[SelectChoice]:
-    return [SelectChoice(c.key, c.label_en if locale == "en" else c.label_zh) for c in CATEGORIES]
+    return [SelectChoice(c.key, in_language(locale, c.label_zh, c.label_en)) for c in CATEGORIES]
 
 
 class RoutingForm(FlaskForm):
@@ -86,29 +84,11 @@ class MisconductReviewForm(FlaskForm):
             valid = False
         return valid
 
-
-@dataclass(frozen=True)
-class Refusal:
-    """Why a triage decision was refused: the HTTP status, the field to show it on, and the message."""
-
-    status: int
-    field: str
-    message: str
-
-
-def refusal(error: Exception) -> Refusal:
-    """Explain a refused decision. Anything not named here is a target that does not exist (a division, a
-    bureau, or an oversight unit code the rules rejected)."""
-    if isinstance(error, decisions.ReasonRequired):
-        return Refusal(
-            422, "reason", _("Give a reason: you are departing from the model's suggestion or re-routing.")
+    def referral(self) -> Referral:
+        """The validated form as the referral it asks for."""
+        return Referral(
+            reason=self.reason.data,
+            track=Track(self.track.data) if self.track.data else None,
+            division_code=self.division.data or None,
+            accused_unit_code=self.accused_unit_code.data or None,
         )
-    if isinstance(error, decisions.NotRoutable):
-        return Refusal(
-            409,
-            "category",
-            _("This complaint is closed: it can be routed again only if the citizen contests."),
-        )
-    if isinstance(error, decisions.AlreadyReviewed):
-        return Refusal(409, "decision", _("The misconduct review of this complaint is already decided."))
-    return Refusal(422, "division", _("Unknown division or unit code."))

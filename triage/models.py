@@ -9,7 +9,8 @@ from typing import Any
 from sqlalchemy import JSON, Boolean, Float, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from portal.extensions import db
+from portal.domain import Track
+from portal.extensions import Model
 from portal.models import Complaint, StaffUser
 from portal.models.types import UTCDateTime, str_enum, utcnow
 
@@ -20,7 +21,7 @@ class MisconductReview(enum.StrEnum):
     DISMISSED = "dismissed"
 
 
-class Assessment(db.Model):
+class Assessment(Model):
     """The classifier's view of one complaint, kept so staff see why it was (or was not) routed."""
 
     __tablename__ = "triage_assessments"
@@ -35,7 +36,7 @@ class Assessment(db.Model):
     top: Mapped[list[Any]] = mapped_column(JSON, default=list)
     auto_routed: Mapped[bool] = mapped_column(Boolean, default=False)
     misconduct_flag: Mapped[bool] = mapped_column(Boolean, default=False)
-    misconduct_track: Mapped[str | None] = mapped_column(String(20))
+    misconduct_track: Mapped[Track | None] = mapped_column(str_enum(Track, "misconduct_track"))
     misconduct_score: Mapped[float | None] = mapped_column(Float)
     misconduct_evidence: Mapped[list[str]] = mapped_column(JSON, default=list)
     misconduct_review: Mapped[MisconductReview | None] = mapped_column(
@@ -51,7 +52,7 @@ class ExampleSource(enum.StrEnum):
     CORRECTION = "correction"  # staff chose another category
 
 
-class LabelledExample(db.Model):
+class LabelledExample(Model):
     """A complaint with the category a human decided: training data for the next model."""
 
     __tablename__ = "triage_examples"

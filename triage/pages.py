@@ -5,20 +5,20 @@ from __future__ import annotations
 from flask import abort, current_app, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
 
 from portal import jobs
 from portal.auth.access import requires_role
 from portal.complaints.lookup import find_by_code
-from portal.domain import Role, Track
-from portal.extensions import db
+from portal.domain import Role
 from portal.http.i18n import current_language
-from portal.http.pages import make_staff_blueprint
+from portal.http.pages import make_staff_blueprint, show_refusal
 from portal.models import Complaint
+from portal.refusals import Refusal
 from portal.unit_of_work import commit
-from triage import RETRAIN_JOB, decisions
-from triage.forms import REASON_HINT, MisconductReviewForm, RoutingForm, refusal
+from triage import decisions
+from triage.forms import REASON_HINT, MisconductReviewForm, RoutingForm
+from triage.training import RETRAIN_JOB
 
 desk = make_staff_blueprint("triage_desk", __name__, url_prefix="/staff/triage")
 
@@ -75,10 +75,8 @@ def decide(code: str) -> str | Response | tuple[str, int]:
                 division_code=routing.division.data or None,
                 reason=routing.reason.data,
             )
-        except decisions.TriageError as exc:
-            status = _refused(
-                exc, routing
-            )  # before rendering: it rolls back and puts the message on the form
+        except Refusal as refusal:
+            status = show_refusal(routing, refusal)  # before rendering: it rolls back
             return _render(complaint, routing, MisconductReviewForm(prefix="misconduct")), status
         commit()
         flash(_("Routed. The decision is on the record and kept as a training example."))
@@ -97,13 +95,10 @@ def review(code: str) -> str | Response | tuple[str, int]:
                 complaint,
                 confirm=form.decision.data == "confirm",
                 staff=current_user,
-                reason=form.reason.data,
-                track=Track(form.track.data) if form.track.data else None,
-                division_code=form.division.data or None,
-                accused_unit_code=form.accused_unit_code.data or None,
+                referral=form.referral(),
             )
-        except ValueError as exc:  # a TriageError, or the oversight rules refusing the target
-            status = _refused(exc, form)
+        except Refusal as refusal:  # the desk's own, or the oversight rules refusing the target
+            status = show_refusal(form, refusal)
             return _render(complaint, RoutingForm(locale=current_language(), prefix="route"), form), status
         commit()
         flash(_("Misconduct review recorded."))
@@ -121,12 +116,3 @@ def retrain() -> Response:
     else:
         flash(_("Retrained. The new model is active."))
     return redirect(url_for("triage_desk.queue"))
-
-
-def _refused(error: Exception, form: FlaskForm) -> int:
-    """Show why the decision was refused on the form; nothing of it is stored. Returns the HTTP status."""
-    db.session.rollback()
-    explained = refusal(error)
-    field = getattr(form, explained.field, None) or form.reason
-    field.errors = [*field.errors, explained.message]
-    return explained.status

@@ -13,6 +13,7 @@ from triage.engine.dataset import Example, fingerprint, read_examples
 from triage.engine.model import TriageModel
 
 log = logging.getLogger(__name__)
+RETRAIN_JOB = "triage_retrain"
 
 
 def staff_examples() -> list[Example]:

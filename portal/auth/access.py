@@ -53,7 +53,7 @@ def current_staff() -> StaffUser | None:
     if api_user is not None:
         return api_user
     if current_user.is_authenticated:
-        return current_user._get_current_object()  # type: ignore[no-any-return]
+        return current_user._get_current_object()
     return None
 
 

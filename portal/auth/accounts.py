@@ -8,19 +8,17 @@ from datetime import datetime, timedelta
 
 from flask import current_app
 from sqlalchemy import select
-from werkzeug.security import check_password_hash, generate_password_hash
 
+from portal.auth.passwords import matches, slow_hash, waste_a_check
 from portal.extensions import db
 from portal.models import ApiToken, StaffUser, utcnow
 
 TOKEN_PREFIX = "fat_"  # noqa: S105 - a public marker that makes leaked tokens easy to spot, not a secret
 USERNAME_MAX = 64
-# A hash to compare against when the username is unknown, so a failed login takes as long either way.
-_DUMMY_HASH = generate_password_hash(secrets.token_hex(16))
 
 
 def hash_password(password: str) -> str:
-    return generate_password_hash(password)
+    return slow_hash(password)
 
 
 def authenticate(username: str, password: str) -> StaffUser | None:
@@ -28,9 +26,9 @@ def authenticate(username: str, password: str) -> StaffUser | None:
     plausible = len(username) <= USERNAME_MAX and "\x00" not in username
     user = db.session.scalar(select(StaffUser).where(StaffUser.username == username)) if plausible else None
     if user is None or not user.active:
-        check_password_hash(_DUMMY_HASH, password)
+        waste_a_check(password)  # a failed login takes as long whether or not the name exists
         return None
-    return user if check_password_hash(user.password_hash, password) else None
+    return user if matches(user.password_hash, password) else None
 
 
 def _token_digest(token: str) -> str:

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import Response, jsonify
 from flask_babel import gettext as _
 
 from portal.auth.access import public
 from portal.auth.accounts import authenticate, issue_token
-from portal.http.api import json_object, make_api_blueprint, validation_failed
-from portal.http.errors import ApiError
+from portal.features import ApiDocs
+from portal.http.api import ApiError, json_object, make_api_blueprint, validation_failed
 from portal.http.limits import login_limit
+from portal.http.openapi import TEXT, errors, json_request, json_response, ref
 from portal.unit_of_work import commit
 
 auth_api = make_api_blueprint("auth_api", __name__)
@@ -20,15 +23,15 @@ auth_api = make_api_blueprint("auth_api", __name__)
 @login_limit
 def create_token() -> tuple[Response, int]:
     payload = json_object()
-    username, password = payload.get("username"), payload.get("password")
-    missing = {
-        name: [_("This field is required.")]
-        for name, value in (("username", username), ("password", password))
-        if not isinstance(value, str) or not value
+    given = {
+        name: value
+        for name in ("username", "password")
+        if isinstance(value := payload.get(name), str) and value
     }
+    missing = {name: [_("This field is required.")] for name in ("username", "password") if name not in given}
     if missing:
         raise validation_failed(missing)
-    user = authenticate(username, password)
+    user = authenticate(given["username"], given["password"])
     if user is None:
         raise ApiError(401, "invalid_credentials", _("Wrong username or password."))
     token, expires_at = issue_token(user)
@@ -41,3 +44,39 @@ def create_token() -> tuple[Response, int]:
             "user": {"username": user.username, "role": user.role.value},
         }
     ), 201
+
+
+SCHEMAS: dict[str, dict[str, Any]] = {
+    "TokenRequest": {
+        "type": "object",
+        "required": ["username", "password"],
+        "properties": {"username": TEXT, "password": TEXT},
+    },
+    "Token": {
+        "type": "object",
+        "required": ["token", "token_type", "expires_at"],
+        "properties": {
+            "token": TEXT,
+            "token_type": {"const": "Bearer"},
+            "expires_at": {"type": "string", "format": "date-time"},
+            "user": {"type": "object", "properties": {"username": TEXT, "role": TEXT}},
+        },
+    },
+}
+
+PATHS: dict[str, dict[str, Any]] = {
+    "/auth/tokens": {
+        "post": {
+            "summary": "Exchange a staff username and password for a bearer token",
+            "security": [],
+            "requestBody": json_request(ref("TokenRequest")),
+            "responses": {
+                "201": json_response("A bearer token", ref("Token")),
+                **errors("401", "422", "429"),
+            },
+        }
+    },
+}
+
+
+API_DOCS = ApiDocs(PATHS, SCHEMAS)

@@ -3,18 +3,17 @@
 from __future__ import annotations
 
 from flask import Response, jsonify
-from flask_babel import gettext as _
 
 from portal.auth.access import require_staff, requires_role
 from portal.bureau import replies
-from portal.bureau.pages import ReplyForm
-from portal.complaints.api import complaint_or_404
+from portal.bureau.forms import ReplyForm
+from portal.complaints.lookup import require_complaint
 from portal.complaints.timeline import public_complaint
 from portal.domain import Role
+from portal.features import ApiDocs
 from portal.http.api import json_object, make_api_blueprint, validated_form
-from portal.http.errors import ApiError
 from portal.http.i18n import current_language
-from portal.http.openapi import CODE_PARAMETER, add_paths, errors, json_request, json_response, ref
+from portal.http.openapi import CODE_PARAMETER, errors, json_request, json_response, ref
 from portal.unit_of_work import commit
 
 bureau_api = make_api_blueprint("bureau_api", __name__)
@@ -31,24 +30,15 @@ def bureau_complaints() -> Response:
 @bureau_api.post("/complaints/<code>/replies")
 @requires_role(Role.BUREAU)
 def reply(code: str) -> tuple[Response, int]:
-    complaint = complaint_or_404(code)
+    complaint = require_complaint(code)
     staff = require_staff()
     form = validated_form(ReplyForm, json_object(), ("text",), flags=("resolve",))
-    try:
-        replies.post_reply(complaint, staff=staff, text=form.text.data, resolve=form.resolve.data)
-    except replies.NotYourComplaint as exc:
-        raise ApiError(
-            403, "not_your_bureau", _("Only officers of the responsible bureau may reply.")
-        ) from exc
-    except replies.NotOpenForReply as exc:
-        raise ApiError(
-            409, "closed", _("This complaint is closed; it can be answered again if the citizen contests.")
-        ) from exc
+    replies.post_reply(complaint, staff=staff, text=form.text.data, resolve=form.resolve.data)
     commit()
     return jsonify({"status": complaint.status.value}), 201
 
 
-add_paths(
+API_DOCS = ApiDocs(
     {
         "/bureau/complaints": {
             "get": {

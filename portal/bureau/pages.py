@@ -4,26 +4,19 @@ from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
-from wtforms import BooleanField
 
 from portal.auth.access import requires_role
 from portal.bureau import replies
+from portal.bureau.forms import ReplyForm
 from portal.complaints.lookup import find_by_code
 from portal.domain import Role
-from portal.http.forms import free_text
-from portal.http.pages import make_staff_blueprint
+from portal.http.pages import make_staff_blueprint, show_refusal
+from portal.refusals import Refusal
 from portal.unit_of_work import commit
 
 bureau_desk = make_staff_blueprint("bureau_desk", __name__)
-
-
-class ReplyForm(FlaskForm):
-    text = free_text(_l("Reply to the citizen (published)"), maximum=5000)
-    resolve = BooleanField(_l("The problem is solved: mark the complaint resolved"))
 
 
 @bureau_desk.get("/bureau")
@@ -42,11 +35,9 @@ def complaint_page(code: str) -> str | Response | tuple[str, int]:
     if form.validate_on_submit():
         try:
             replies.post_reply(complaint, staff=current_user, text=form.text.data, resolve=form.resolve.data)
-        except replies.NotOpenForReply:
-            form.text.errors.append(
-                _("This complaint is closed; it can be answered again if the citizen contests.")
-            )
-            return render_template("bureau/complaint.html", complaint=complaint, form=form), 409
+        except Refusal as refusal:
+            status = show_refusal(form, refusal)
+            return render_template("bureau/complaint.html", complaint=complaint, form=form), status
         commit()
         flash(_("Your reply is on the public record."))
         return redirect(url_for("bureau_desk.queue"))

@@ -9,18 +9,25 @@ from sqlalchemy import select
 
 from portal.domain import Role
 from portal.extensions import db
+from portal.features import EventText
 from portal.models import Complaint, ComplaintStatus, Event, StaffUser, utcnow
 from portal.record import events
+from portal.refusals import N_, Conflict, NotPermitted
 
 OPEN_FOR_REPLY = frozenset({ComplaintStatus.ROUTED, ComplaintStatus.REPLIED, ComplaintStatus.REOPENED})
 
 
-class NotYourComplaint(PermissionError):
+class NotYourComplaint(NotPermitted):
     """Only officers of the bureau a complaint is routed to may answer for it."""
 
+    code = "not_your_bureau"
+    message = N_("Only officers of the responsible bureau may reply.")
 
-class NotOpenForReply(ValueError):
-    pass
+
+class NotOpenForReply(Conflict):
+    code = "closed"
+    message = N_("This complaint is closed; it can be answered again if the citizen contests.")
+    default_field = "text"
 
 
 def is_officer_of(staff: StaffUser, complaint: Complaint) -> bool:
@@ -46,7 +53,7 @@ def post_reply(
         complaint=complaint,
         actor=staff.actor,
         payload={
-            "bureau": complaint.bureau.code,
+            "bureau": staff.bureau.code if staff.bureau else None,
             "text": text,
             "resolved": resolve,
             "late": bool(complaint.reply_due_at and now >= complaint.reply_due_at),
@@ -68,4 +75,4 @@ def _describe_reply(event: Event) -> str:
     return _("The bureau replied")
 
 
-events.register_describer("bureau_replied", _describe_reply, detail_key="text")
+TIMELINE = {"bureau_replied": EventText(_describe_reply, detail_key="text")}

@@ -13,7 +13,7 @@ ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 TRACKING_PREFIX = "FA"
 TRACKING_GROUPS = 3
 GROUP_LENGTH = 4
-# 12 symbols of 5 bits: 60 bits of randomness, the floor DESIGN.md sets for public identifiers.
+# 12 symbols of 5 bits: 60 bits of randomness, the floor for public identifiers that must not be guessed.
 TRACKING_BITS = TRACKING_GROUPS * GROUP_LENGTH * 5
 # 6 groups of 4: 120 bits, a secret nobody can guess even without the slow hash.
 SECRET_GROUPS = 6

@@ -6,23 +6,26 @@ import hashlib
 import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
-from werkzeug.security import generate_password_hash
 
 from portal import jobs
+from portal.auth.passwords import slow_hash
 from portal.complaints.codes import (
     new_follow_up_secret,
     new_tracking_code,
 )
 from portal.complaints.processing import CLASSIFY_JOB
+from portal.domain import Allegation
 from portal.evidence.photos import Upload, attach
 from portal.extensions import db
-from portal.models import Complaint, ComplaintStatus, Division, PartyMembership, utcnow
+from portal.features import EventText, says
+from portal.models import Complaint, ComplaintStatus, Division, utcnow
 from portal.record import events
 from portal.record import store as record_store
+from portal.record.proofs import Receipt
+from portal.refusals import UnknownTarget
 
 
 @dataclass(frozen=True)
@@ -30,13 +33,6 @@ class Contact:
     name: str | None = None
     phone: str | None = None
     email: str | None = None
-
-
-@dataclass(frozen=True)
-class Allegation:
-    accused_name: str | None
-    accused_unit: str | None
-    party_member: PartyMembership
 
 
 @dataclass(frozen=True)
@@ -54,18 +50,16 @@ class ComplaintDraft:
 
 
 @dataclass(frozen=True)
-class Receipt:
+class FilingReceipt:
+    """What the citizen is shown once, right after filing."""
+
     complaint_id: int
     tracking_code: str
     follow_up_secret: str
     status: ComplaintStatus
     anonymous: bool
-    record: dict[str, Any]  # the record receipt: the entry, its index, the signed head and the audit path
+    record: Receipt  # the complaint's entry in the record: its index, the signed head and the audit path
     content_salt: str  # with title and body, recomputes the entry's content_sha256; kept only by the citizen
-
-
-class UnknownDivision(LookupError):
-    pass
 
 
 def content_digest(salt: str, title: str, body: str) -> str:
@@ -83,17 +77,17 @@ def _unused_tracking_code() -> str:
             return code
 
 
-def file_complaint(draft: ComplaintDraft, uploads: Sequence[Upload] = ()) -> Receipt:
+def file_complaint(draft: ComplaintDraft, uploads: Sequence[Upload] = ()) -> FilingReceipt:
     division = db.session.scalar(select(Division).where(Division.code == draft.division_code))
     if division is None:
-        raise UnknownDivision(draft.division_code)
+        raise UnknownTarget(f"no division {draft.division_code!r}")
     secret = new_follow_up_secret()
     salt = secrets.token_hex(16)
     contact = None if draft.anonymous else draft.contact
     allegation = draft.allegation
     complaint = Complaint(
         tracking_code=_unused_tracking_code(),
-        secret_hash=generate_password_hash(secret),
+        secret_hash=slow_hash(secret),
         title=draft.title,
         body=draft.body,
         language=draft.language,
@@ -128,7 +122,7 @@ def file_complaint(draft: ComplaintDraft, uploads: Sequence[Upload] = ()) -> Rec
     )
     head = record_store.receipt_head()
     jobs.enqueue(CLASSIFY_JOB, complaint.id)
-    return Receipt(
+    return FilingReceipt(
         complaint.id,
         complaint.tracking_code,
         secret,
@@ -139,7 +133,4 @@ def file_complaint(draft: ComplaintDraft, uploads: Sequence[Upload] = ()) -> Rec
     )
 
 
-RECEIVED_TEXT = _l("Complaint received")
-QUEUED_TEXT = _l("Waiting for a triage officer to choose the bureau")
-events.register_describer("received", lambda _event: str(RECEIVED_TEXT))
-events.register_describer("queued_for_triage", lambda _event: str(QUEUED_TEXT))
+TIMELINE = {"received": EventText(says(_l("Complaint received")))}

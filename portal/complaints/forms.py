@@ -26,9 +26,11 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
-from portal.complaints.filing import Allegation, ComplaintDraft, Contact
+from portal.complaints.filing import ComplaintDraft, Contact
+from portal.domain import Allegation, PartyMembership
+from portal.http.forms import free_text
 from portal.http.sanitise import clean_line, clean_text
-from portal.models import PartyMembership
+from portal.labels import PARTY_LABELS
 
 TITLE_MIN, TITLE_MAX = 4, 100
 BODY_MIN, BODY_MAX = 10, 5000
@@ -90,17 +92,13 @@ class MisconductForm(Form):
     )
     party_member = SelectField(
         _l("Is the official a Party member?"),
-        choices=[
-            SelectChoice("unknown", _l("I don't know")),
-            SelectChoice("yes", _l("Yes")),
-            SelectChoice("no", _l("No")),
-        ],
-        default="unknown",
+        choices=[SelectChoice(member.value, label) for member, label in PARTY_LABELS.items()],
+        default=PartyMembership.UNKNOWN.value,
         validate_choice=False,  # checked below with a translated message
     )
 
     def validate_party_member(self, field: Field) -> None:
-        if field.data not in {"unknown", "yes", "no"}:
+        if field.data not in {member.value for member in PartyMembership}:
             raise ValidationError(_l("Choose yes, no or unknown."))
 
     def validate(self, extra_validators: Any = None) -> bool:
@@ -155,7 +153,7 @@ class ComplaintForm(FlaskForm):
     anonymous = BooleanField(_l("File anonymously (no contact details are stored)"))
     contact = FormField(ContactForm)
     misconduct = FormField(MisconductForm)
-    # Checked by portal.photos (type from the bytes, size, bombs), not by WTForms.
+    # Checked by portal.evidence.photos (type from the bytes, size, bombs), not by WTForms.
     evidence = MultipleFileField(_l("Photos (optional, up to 5: JPEG, PNG or WebP, 10 MB each)"))
 
     def __init__(self, *args: Any, division_choices: list[tuple[str, str]], **kwargs: Any) -> None:
@@ -204,3 +202,12 @@ def draft_from_form(form: ComplaintForm, language: str) -> ComplaintDraft:
         contact=Contact(contact.name.data or None, contact.phone.data or None, contact.email.data or None),
         allegation=allegation,
     )
+
+
+class FollowUpForm(FlaskForm):
+    secret = StringField(
+        _l("Follow-up secret from your receipt"),
+        validators=[InputRequired(message=_l("This field is required."))],
+    )
+    text = free_text(_l("What you want to add"), maximum=5000)
+    contest = BooleanField(_l("The problem is not solved: I contest the resolution"))

@@ -15,14 +15,16 @@ from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
 from portal.complaints import filing, timeline
-from portal.complaints.followup import FollowUpForm, NotContestable, WrongSecret, add_follow_up
-from portal.complaints.forms import ComplaintForm, draft_from_form
+from portal.complaints.followup import add_follow_up
+from portal.complaints.forms import ComplaintForm, FollowUpForm, draft_from_form
 from portal.complaints.lookup import find_by_code
 from portal.evidence.photos import EvidenceRejected, Upload, inspect_files
 from portal.http.i18n import current_language
 from portal.http.limits import intake_limit, lookup_limit
+from portal.http.pages import show_refusal
 from portal.jurisdiction.service import division_choices
 from portal.models import Complaint
+from portal.refusals import Refusal
 from portal.unit_of_work import commit
 
 complaint_pages = Blueprint("complaints", __name__)
@@ -91,12 +93,8 @@ def _handle_follow_up(form: FollowUpForm, complaint: Complaint) -> int:
         add_follow_up(
             complaint, secret=form.secret.data, text=form.text.data, contest=bool(form.contest.data)
         )
-    except WrongSecret:
-        form.secret.errors.append(_("The follow-up secret does not match this complaint."))
-        return 403
-    except NotContestable:
-        form.contest.errors.append(_("Only a complaint the bureau replied to or resolved can be contested."))
-        return 409
+    except Refusal as refusal:
+        return show_refusal(form, refusal)
     commit()
     flash(_("Thank you. Your addition is on the record."))
     return 201

@@ -9,12 +9,14 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from flask import current_app
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from portal import jobs
 from portal.evidence.models import Photo
 from portal.evidence.photos import PUBLISH_JOB
 from portal.extensions import db
+from portal.features import EventText, says
 from portal.models import Complaint, ComplaintStatus, utcnow
 from portal.record import events
 
@@ -56,3 +58,6 @@ def requeue_unprocessed(now: datetime | None = None, *, older_than_seconds: int)
 def requeue_stale() -> int:
     """The periodic sweep: work left unprocessed for longer than the configured grace period."""
     return requeue_unprocessed(older_than_seconds=current_app.config["JOBS_REQUEUE_AFTER_SECONDS"])
+
+
+TIMELINE = {"queued_for_triage": EventText(says(_l("Waiting for a triage officer to choose the bureau")))}

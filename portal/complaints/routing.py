@@ -7,23 +7,25 @@ from datetime import datetime
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from portal.deadlines.policy import deadline_policy
+from portal.complaints.rounds import start_reply_round
 from portal.extensions import db
+from portal.features import EventText
 from portal.http.i18n import current_language
 from portal.models import Bureau, Category, Complaint, ComplaintStatus, Division, Event, RoutedBy, utcnow
 from portal.record import events
+from portal.refusals import N_, Conflict, UnknownTarget
 
 ROUTABLE = frozenset(
     {ComplaintStatus.RECEIVED, ComplaintStatus.TRIAGE, ComplaintStatus.ROUTED, ComplaintStatus.REOPENED}
 )
 
 
-class RoutingError(ValueError):
-    """The requested routing is impossible: no such bureau."""
-
-
-class NotRoutableError(RoutingError):
+class NotRoutable(Conflict):
     """The complaint is no longer routed (the bureau replied or resolved it)."""
+
+    code = "not_routable"
+    message = N_("This complaint is closed: it can be routed again only if the citizen contests.")
+    default_field = "category"
 
 
 def bureau_for(division: Division, category_key: str) -> Bureau:
@@ -31,7 +33,7 @@ def bureau_for(division: Division, category_key: str) -> Bureau:
         select(Bureau).join(Category).where(Bureau.division_id == division.id, Category.key == category_key)
     )
     if bureau is None:
-        raise RoutingError(f"no bureau for {category_key!r} in {division.code}")
+        raise UnknownTarget(f"no bureau for {category_key!r} in {division.code}")
     return bureau
 
 
@@ -50,7 +52,7 @@ def route(
     """Assign ``complaint`` to the bureau for ``category_key`` in ``division`` (default: the complaint's own)
     and start the bureau's reply deadline."""
     if complaint.status not in ROUTABLE:
-        raise NotRoutableError(f"a {complaint.status.value} complaint cannot be rerouted")
+        raise NotRoutable(f"a {complaint.status.value} complaint cannot be rerouted")
     now = now or utcnow()
     previous = complaint.bureau
     bureau = bureau_for(division or complaint.division, category_key)
@@ -61,10 +63,7 @@ def route(
     complaint.confidence = confidence
     complaint.status = ComplaintStatus.ROUTED
     # A new round: the (new) bureau's clock starts now, and a reply from a previous round is not its reply.
-    complaint.routed_at = now
-    complaint.first_replied_at = None
-    complaint.resolved_at = None
-    complaint.reply_due_at = deadline_policy().due(now, deadline_policy().bureau_reply_days)
+    reply_due_at = start_reply_round(complaint, now)
     events.record(
         "routed" if previous is None else "rerouted",
         complaint=complaint,
@@ -77,7 +76,7 @@ def route(
             "confidence": None if confidence is None else round(confidence, 4),
             "reason": reason,
             "previous_bureau": previous.code if previous else None,
-            "reply_due_at": complaint.reply_due_at.isoformat(),
+            "reply_due_at": reply_due_at.isoformat(),
         },
     )
     return bureau
@@ -91,5 +90,4 @@ def _describe_routing(event: Event) -> str:
     return _("Sent to %(bureau)s by a triage officer", bureau=name)
 
 
-events.register_describer("routed", _describe_routing)
-events.register_describer("rerouted", _describe_routing)
+TIMELINE = {"routed": EventText(_describe_routing), "rerouted": EventText(_describe_routing)}

@@ -7,12 +7,12 @@ from datetime import datetime
 from sqlalchemy import Boolean, Float, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from portal.extensions import db
+from portal.extensions import Model
 from portal.models.complaint import Complaint
 from portal.models.types import UTCDateTime, utcnow
 
 
-class Photo(db.Model):
+class Photo(Model):
     __tablename__ = "photos"
 
     id: Mapped[int] = mapped_column(primary_key=True)

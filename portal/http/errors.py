@@ -15,12 +15,13 @@ from werkzeug.exceptions import HTTPException
 
 from portal.auth.access import AuthError, Forbidden
 from portal.extensions import db
+from portal.features import installed
 from portal.http.api import ApiError
-from portal.open311.responses import error_response as open311_error_response
-from portal.open311.responses import is_open311_request
+from portal.http.pages import refusal_text
+from portal.refusals import Refusal
 
 log = logging.getLogger(__name__)
-MACHINE_PREFIXES = ("/api/", "/open311/")
+MACHINE_PREFIXES = ("/api/",)
 
 
 def wants_json() -> bool:
@@ -51,9 +52,13 @@ def error_response(
     default_code, default_message = _messages().get(status, ("error", _("The request failed.")))
     code = code or default_code
     message = message or default_message
-    if is_open311_request():  # routing errors, 413, 429 and faults too: the spec's error list, never our JSON
-        response = open311_error_response(status, [message])
-        return response, response.status_code  # the spec's status: 400 stands for 405, 413 and 500
+    for prefix, render in installed().error_formats.items():
+        if request.path.startswith(prefix):  # routing errors, 413, 429 and faults too: that surface's format
+            response = render(status, message)
+            return (
+                response,
+                response.status_code,
+            )  # the surface's status (Open311: 400 stands for 405 and 413)
     if wants_json():
         body: dict[str, Any] = {"error": {"status": status, "code": code, "message": message}}
         if fields:
@@ -66,6 +71,14 @@ def init_app(app: Flask) -> None:
     @app.errorhandler(ApiError)
     def handle_api_error(error: ApiError) -> tuple[Response | str, int]:
         return error_response(error.status, error.code, error.message, error.fields)
+
+    @app.errorhandler(Refusal)
+    def handle_refusal(refusal: Refusal) -> tuple[Response | str, int]:
+        # Pages that show a refusal on a form catch it themselves (portal.http.pages.show_refusal); the API and
+        # pages without a form answer here, with the same words.
+        message = refusal_text(refusal)
+        fields = {refusal.field: [message]} if refusal.field else None
+        return error_response(refusal.status, refusal.code, message, fields)
 
     @app.errorhandler(AuthError)
     def handle_auth_error(_error: AuthError) -> Any:

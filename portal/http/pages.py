@@ -1,20 +1,21 @@
-"""The staff back office under /staff: sign-in, and the shell feature desks hang their pages on.
+"""Plumbing for the HTML pages: staff blueprints (deny-by-default) and refusals shown on their forms.
 
-Deny-by-default: every page needs a signed-in staff member unless its view is marked public (only sign-in is).
-Feature packages build their staff blueprints with :func:`make_staff_blueprint`.
+Every staff page needs a signed-in staff member unless its view is marked public (only sign-in is).
 """
 
 from __future__ import annotations
 
-from flask import Blueprint, Flask, redirect, request, url_for
+from flask import Blueprint, redirect, request, url_for
+from flask_babel import gettext
 from flask_login import current_user
+from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
 
 from portal.auth.access import is_public_endpoint
-from portal.models import Role
+from portal.extensions import db
+from portal.refusals import Refusal
 
 STAFF_PREFIX = "/staff"
-DESK_LINKS_KEY = "fire_alarm.staff_desks"
 
 
 def _require_login() -> Response | None:
@@ -29,6 +30,19 @@ def make_staff_blueprint(name: str, import_name: str, url_prefix: str = STAFF_PR
     return blueprint
 
 
-def register_desk(app: Flask, endpoint: str, label: str, roles: tuple[Role, ...]) -> None:
-    """Add a desk to the staff home page for staff with one of ``roles`` (admins see every desk)."""
-    app.extensions.setdefault(DESK_LINKS_KEY, []).append((endpoint, label, roles))
+def refusal_text(refusal: Refusal) -> str:
+    """A refusal's message in the reader's language: the words every surface shows for it."""
+    return refusal.text(gettext)
+
+
+def show_refusal(form: FlaskForm, refusal: Refusal) -> int:
+    """Put ``refusal`` on its field of ``form`` (on the form as a whole if it has no such field) and return the
+    HTTP status to render the page with. Nothing of the refused request is kept: the session rolls back."""
+    db.session.rollback()
+    message = refusal_text(refusal)
+    field = form._fields.get(refusal.field) if refusal.field else None
+    if field is None:
+        form.form_errors.append(message)
+    else:
+        field.errors = [*field.errors, message]
+    return refusal.status

@@ -29,7 +29,7 @@ from portal.extensions import db
 log = logging.getLogger(__name__)
 
 JobArg = int | str
-Handler = Callable[..., None]
+Handler = Callable[..., object]  # what a job returns is ignored
 EXTENSION_KEY = "fire_alarm.jobs"
 _PENDING_KEY = "fire_alarm.pending_jobs"
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import signal
 import threading
 import time
 
@@ -11,6 +12,8 @@ from rq.job import Job
 
 from portal.extensions import db
 from portal.jobs import _registry, send_to_queue
+
+_WORKER_SIGNALS = (signal.SIGINT, signal.SIGTERM)
 
 
 class AppWorker(SimpleWorker):
@@ -61,9 +64,14 @@ def run_worker(app: Flask, *, burst: bool) -> bool:
     enqueuer = None if burst else PeriodicEnqueuer(app)
     if enqueuer is not None:
         enqueuer.start()
+    # rq binds SIGINT and SIGTERM to this worker for a warm shutdown; once it is done they must not stay bound
+    # to a worker that no longer runs (a burst inside a longer process would otherwise swallow the signals).
+    handlers = {number: signal.getsignal(number) for number in _WORKER_SIGNALS}
     try:
         # with_scheduler: rq's scheduler moves retries (Retry intervals) back onto the queue when due.
         return worker.work(burst=burst, with_scheduler=True, logging_level="INFO")
     finally:
+        for number, handler in handlers.items():
+            signal.signal(number, handler)
         if enqueuer is not None:
             enqueuer.stopped.set()

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import click
-from flask.cli import AppGroup, with_appcontext
+from flask.cli import with_appcontext
 
 from portal.jurisdiction.demo import seed_demo
 from portal.unit_of_work import commit
@@ -16,12 +16,3 @@ def seed_demo_command() -> None:
     created = seed_demo()
     commit()
     click.echo(f"demo jurisdiction ready ({created} new rows)")
-
-
-def seed_group() -> AppGroup:
-    """A fresh ``seed`` group for one app: features add their own seed commands to it."""
-    return AppGroup("seed", help="Load reference data.")
-
-
-seed_cli = seed_group()
-seed_cli.add_command(seed_demo_command)

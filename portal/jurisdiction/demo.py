@@ -1,4 +1,4 @@
-"""The demo jurisdiction of DESIGN.md §4 (contract), loaded idempotently by ``flask seed demo``."""
+"""The demo jurisdiction (its codes are a contract the demo and tests rely on), loaded idempotently by ``flask seed demo``."""
 
 from __future__ import annotations
 

@@ -10,7 +10,7 @@ from sqlalchemy import JSON, Boolean, Float, ForeignKey, Index, Integer, LargeBi
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.domain import PartyMembership
-from portal.extensions import db
+from portal.extensions import Model
 from portal.models.jurisdiction import Bureau, Category, Division
 from portal.models.types import UTCDateTime, str_enum, utcnow
 
@@ -29,7 +29,7 @@ class RoutedBy(enum.StrEnum):
     STAFF = "staff"
 
 
-class Complaint(db.Model):
+class Complaint(Model):
     __tablename__ = "complaints"
     __table_args__ = (Index("ix_complaints_status_created_at", "status", "created_at"),)
 
@@ -90,7 +90,7 @@ class Complaint(db.Model):
         return any((self.contact_name, self.contact_phone, self.contact_email))
 
 
-class Event(db.Model):
+class Event(Model):
     """One state change. Rows are only ever inserted: the public record is built from them."""
 
     __tablename__ = "events"
@@ -103,7 +103,7 @@ class Event(db.Model):
     public: Mapped[bool] = mapped_column(Boolean, default=True)
     payload: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
-    # The event's place in the tamper-evident record (portal.ledger): its leaf index, a random nonce that keeps
+    # The event's place in the tamper-evident record (portal.record): its leaf index, a random nonce that keeps
     # low-variety entries from being confirmed by guessing, and the leaf hash as appended.
     seq: Mapped[int | None] = mapped_column(Integer, unique=True)
     nonce: Mapped[str | None] = mapped_column(String(32))

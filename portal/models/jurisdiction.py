@@ -7,8 +7,8 @@ import enum
 from sqlalchemy import Float, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from portal.domain import Track
-from portal.extensions import db
+from portal.domain import Track, in_language
+from portal.extensions import Model
 from portal.models.types import str_enum
 
 
@@ -25,10 +25,10 @@ class BilingualName:
     name_en: Mapped[str] = mapped_column(String(160))
 
     def name(self, locale: str) -> str:
-        return self.name_en if locale.startswith("en") else self.name_zh
+        return in_language(locale, self.name_zh, self.name_en)
 
 
-class Division(BilingualName, db.Model):
+class Division(BilingualName, Model):
     __tablename__ = "divisions"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -45,7 +45,7 @@ class Division(BilingualName, db.Model):
     bureaus: Mapped[list[Bureau]] = relationship(back_populates="division")
 
 
-class Category(db.Model):
+class Category(Model):
     __tablename__ = "categories"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -54,10 +54,10 @@ class Category(db.Model):
     label_en: Mapped[str] = mapped_column(String(80))
 
     def label(self, locale: str) -> str:
-        return self.label_en if locale.startswith("en") else self.label_zh
+        return in_language(locale, self.label_zh, self.label_en)
 
 
-class Bureau(BilingualName, db.Model):
+class Bureau(BilingualName, Model):
     """A functional department of one division, handling one category. Code ``DIVISION:category_key``."""
 
     __tablename__ = "bureaus"
@@ -72,7 +72,7 @@ class Bureau(BilingualName, db.Model):
     category: Mapped[Category] = relationship()
 
 
-class OversightBody(BilingualName, db.Model):
+class OversightBody(BilingualName, Model):
     """A division's 纪委 (``DIVISION:discipline``) or 监察局 (``DIVISION:supervision``)."""
 
     __tablename__ = "oversight_bodies"

@@ -9,12 +9,12 @@ from sqlalchemy import Boolean, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.domain import Role
-from portal.extensions import db
+from portal.extensions import Model
 from portal.models.jurisdiction import Bureau, OversightBody
 from portal.models.types import UTCDateTime, str_enum, utcnow
 
 
-class StaffUser(UserMixin, db.Model):
+class StaffUser(UserMixin, Model):
     __tablename__ = "staff_users"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -41,7 +41,7 @@ class StaffUser(UserMixin, db.Model):
         return self.role is Role.ADMIN or self.role in roles
 
 
-class ApiToken(db.Model):
+class ApiToken(Model):
     """A bearer token for the staff API. Only its SHA-256 is stored: tokens are random, so a fast hash is enough."""
 
     __tablename__ = "api_tokens"

@@ -15,6 +15,8 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from portal.categories import CATEGORIES, CATEGORY_KEYS, CategoryInfo
+from portal.domain import PartyMembership, in_language
+from portal.labels import PARTY_LABELS
 
 # When the catalogue last changed (discovery's ``changeset``). Bump it with every change to the services or
 # their attributes, so clients that cache definitions know to fetch them again.
@@ -117,7 +119,10 @@ def _misconduct_attributes() -> tuple[Attribute, ...]:
             required=True,
             order=4,
             description=_("Is the official a Party member?"),
-            values=(Choice("yes", _("Yes")), Choice("no", _("No")), Choice("unknown", _("I don't know"))),
+            values=tuple(
+                Choice(member.value, str(PARTY_LABELS[member]))
+                for member in (PartyMembership.YES, PartyMembership.NO, PartyMembership.UNKNOWN)
+            ),
         ),
     )
 
@@ -125,7 +130,7 @@ def _misconduct_attributes() -> tuple[Attribute, ...]:
 def _category_service(info: CategoryInfo, locale: str, division: Attribute) -> Service:
     return Service(
         code=info.key,
-        name=info.label_en if locale.startswith("en") else info.label_zh,
+        name=in_language(locale, info.label_zh, info.label_en),
         description=str(_DESCRIPTIONS[info.key]),
         keywords=str(_KEYWORDS[info.key]),
         group=_("Bureaus"),

@@ -1,6 +1,6 @@
 """A complaint as a GeoReport v2 ``<request>``, built from the public projection so redaction always applies.
 
-The status page and this API show the same facts: :func:`portal.public_view.public_complaint` is the only
+The status page and this API show the same facts: :func:`portal.complaints.timeline.public_complaint` is the only
 source of text, and only structural facts (the division chain, the requested category) come from the row.
 """
 
@@ -16,7 +16,8 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 from sqlalchemy import ColumnElement, case, func, select
 
-from portal.models import Category, Complaint, ComplaintStatus
+from portal.domain import is_english
+from portal.models import Category, Complaint, ComplaintStatus, Division
 from portal.open311.catalogue import GENERAL, MISCONDUCT, Service
 from portal.open311.dates import format_datetime
 
@@ -92,7 +93,7 @@ def service_notice(view: Mapping[str, Any], zone: tzinfo) -> str | None:
 
 def status_notes(view: Mapping[str, Any], zone: tzinfo, locale: str) -> str | None:
     """The public timeline, oldest first, as ``YYYY-MM-DD text`` entries: the latest that fit."""
-    english = locale.startswith("en")
+    english = is_english(locale)
     separator, colon = ("; ", ": ") if english else ("；", "：")
     entries = []
     for item in view["timeline"][-STATUS_NOTES_EVENTS:]:
@@ -118,7 +119,7 @@ def _description(view: Mapping[str, Any]) -> str:
 def _address(complaint: Complaint, view: Mapping[str, Any], locale: str) -> str:
     """From the most specific to the most general (spec): the address given, then the division chain."""
     parts = [view["address"]] if view["address"] else []
-    division = complaint.division
+    division: Division | None = complaint.division
     while division is not None:
         parts.append(division.name(locale))
         division = division.parent

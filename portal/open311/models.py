@@ -7,11 +7,11 @@ from datetime import datetime
 from sqlalchemy import String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from portal.extensions import db
+from portal.extensions import Model
 from portal.models.types import UTCDateTime, utcnow
 
 
-class Open311Key(db.Model):
+class Open311Key(Model):
     """An Open311 ``api_key``. Only its SHA-256 is stored: keys are random, so a fast hash is enough."""
 
     __tablename__ = "open311_keys"

@@ -31,5 +31,6 @@ def error_response(status: int, descriptions: Sequence[str]) -> Response:
     return document_response("errors", errors, requested_format(), spec_status)
 
 
-def is_open311_request() -> bool:
-    return request.path.startswith(PREFIX)
+def error_in_spec_format(status: int, message: str) -> Response:
+    """Any error under /open311 (routing errors, 413, 429, faults too) as the spec's error list."""
+    return error_response(status, [message])

@@ -16,10 +16,10 @@ from wtforms.validators import Length
 
 from portal.auth.access import requires_role
 from portal.complaints.lookup import find_by_code
-from portal.complaints.timeline import public_text
 from portal.domain import Role
 from portal.http.i18n import current_language
 from portal.http.pages import make_staff_blueprint
+from portal.privacy.public_text import public_text
 from portal.privacy.redaction import find_personal_data
 from portal.record import events
 from portal.unit_of_work import commit

@@ -32,6 +32,8 @@ from enum import StrEnum
 from functools import cache
 from typing import NamedTuple
 
+from portal.domain import is_english
+
 
 class PersonalDataKind(StrEnum):
     PHONE = "phone"
@@ -85,7 +87,7 @@ ENGLISH_LABELS = RedactionLabels(
 
 def labels_for_locale(locale: str) -> RedactionLabels:
     """English labels for an English locale ('en', 'en_GB', 'en-US'), Chinese for any other."""
-    return ENGLISH_LABELS if re.match(r"en(?:[_-]|$)", locale, re.IGNORECASE) else CHINESE_LABELS
+    return ENGLISH_LABELS if is_english(locale) else CHINESE_LABELS
 
 
 def redact(text: str, *, private_names: Iterable[str] = (), labels: RedactionLabels = CHINESE_LABELS) -> str:

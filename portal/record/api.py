@@ -8,25 +8,17 @@ from flask import Response, jsonify, request, url_for
 from flask_babel import gettext as _
 
 from portal.auth.access import public
-from portal.complaints.api import complaint_or_404
-from portal.http.api import make_api_blueprint, validation_failed
-from portal.http.errors import ApiError
+from portal.complaints.lookup import require_complaint
+from portal.features import ApiDocs
+from portal.http.api import ApiError, make_api_blueprint, validation_failed
 from portal.http.limits import lookup_limit
-from portal.http.openapi import CODE_PARAMETER, add_paths, errors, json_response
+from portal.http.openapi import CODE_PARAMETER, errors, json_response
 from portal.models import Complaint
 from portal.record import store as record_store
-from portal.record.proofs import RECEIPT_FORMAT
+from portal.record.proofs import Receipt
 from portal.unit_of_work import commit
 
 record_api = make_api_blueprint("record_api", __name__)
-
-
-def _damaged() -> ApiError:
-    return ApiError(
-        409,
-        "record_damaged",
-        _("The stored record no longer matches its signed tree heads: entries were removed or altered."),
-    )
 
 
 def _current_head() -> Any:
@@ -58,18 +50,11 @@ def receipt_document(complaint: Complaint) -> dict[str, Any]:
     if event is None or event.seq is None:
         raise ApiError(404, "not_recorded", _("This complaint has no entry in the record."))
     head = _current_head()  # committed first: the long read below must hold no lock
-    try:
-        found = record_store.prove(event, head)
-    except record_store.RecordDamaged as exc:
-        raise _damaged() from exc
+    found = record_store.prove(event, head)  # a damaged record refuses (409) with its own message
     commit()  # a head signed for this entry is kept, so everyone is shown the same one
     # The head signed at filing is in the citizen's own receipt; this document proves the entry without it.
     return {
-        "receipt": {
-            "format": RECEIPT_FORMAT,
-            "leaf_index": event.seq,
-            "entry": record_store.entry_bytes(event).decode(),
-        },
+        "receipt": Receipt(leaf_index=event.seq, entry=record_store.entry_bytes(event).decode()).to_json(),
         "proof": found.proof.to_json(),
         "tree_head": found.head.to_json(),
         "public_key": record_store.public_key(),
@@ -80,7 +65,7 @@ def receipt_document(complaint: Complaint) -> dict[str, Any]:
 @public
 @lookup_limit
 def proof(code: str) -> Response:
-    return jsonify(receipt_document(complaint_or_404(code)))
+    return jsonify(receipt_document(require_complaint(code)))
 
 
 @record_api.get("/ledger/consistency")
@@ -96,8 +81,6 @@ def consistency() -> Response:
         raise validation_failed(
             {"from": [_("Give the size of an earlier tree head, e.g. ?from=42.")]}
         ) from exc
-    except record_store.RecordDamaged as exc:
-        raise _damaged() from exc
     commit()
     return jsonify(
         {"from": int(raw), "tree_head": tree_head.to_json(), "consistency_proof": [h.hex() for h in path]}
@@ -115,7 +98,7 @@ HEAD = {
     },
 }
 
-add_paths(
+API_DOCS = ApiDocs(
     {
         "/ledger/head": {
             "get": {

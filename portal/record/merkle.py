@@ -1,6 +1,6 @@
 """The record's Merkle tree (RFC 6962 §2.1): roots, the append-friendly frontier, and proofs.
 
-Hashing and proof *verification* live in :mod:`portal.record.verify_receipt`, the stand-alone file citizens
+Hashing and proof *verification* live in :mod:`portal.record.proofs`, the stand-alone file citizens
 run, so that there is one implementation of them; this module builds roots and proofs.
 
 Speed matters here because a full audit rehashes every entry (see ``bench/ledger_verify.py``): whole levels

@@ -7,11 +7,11 @@ from datetime import datetime
 from sqlalchemy import JSON, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from portal.extensions import db
+from portal.extensions import Model
 from portal.models.types import UTCDateTime, utcnow
 
 
-class LedgerState(db.Model):
+class LedgerState(Model):
     """One row: the log's size and its compact range (the roots of its perfect subtrees), so an append costs
     O(log n) and a head can be signed without reading the log. Its row lock serialises appends."""
 
@@ -22,7 +22,7 @@ class LedgerState(db.Model):
     compact_range: Mapped[list[str]] = mapped_column(JSON, default=list)  # hex, largest subtree first
 
 
-class SignedHead(db.Model):
+class SignedHead(Model):
     __tablename__ = "tree_heads"
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -24,13 +24,14 @@ from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session, joinedload
 
+from portal.app_cache import per_app
 from portal.extensions import db
 from portal.models import Complaint, Event, utcnow
 from portal.record.canonical import canonical_bytes
 from portal.record.log_verification import VerificationResult, verify_log
 from portal.record.merkle import CompactRange, consistency_proof, inclusion_proof, leaf_hashes, tree_root
 from portal.record.models import LedgerState, SignedHead
-from portal.record.proofs import RECEIPT_FORMAT, LogProof, leaf_hash, verify_inclusion
+from portal.record.proofs import LogProof, Receipt, leaf_hash, verify_inclusion
 from portal.record.tree_head import (
     TreeHead,
     load_or_create_signing_key,
@@ -38,10 +39,10 @@ from portal.record.tree_head import (
     sign_tree_head,
     utc_timestamp,
 )
+from portal.refusals import N_, Conflict
 
 STATE_ID = 1
 _APPENDED_KEY = "fire_alarm.ledger_appended"
-KEY_EXTENSION = "fire_alarm.ledger_key"
 SIGN_JOB = "ledger_sign_head"
 ENTRY_VERSION = 1
 # Published heads: at least one per this many entries, and on request when the latest is older than this.
@@ -49,16 +50,19 @@ HEAD_EVERY_ENTRIES = 1000
 HEAD_MAX_AGE = timedelta(minutes=10)
 
 
-class RecordDamaged(RuntimeError):
+class RecordDamaged(Conflict):
     """The stored events no longer reproduce a signed tree head: something was removed or rewritten."""
+
+    code = "record_damaged"
+    message = N_(
+        "The stored record no longer matches its signed tree heads: entries were removed or altered."
+    )
 
 
 def signing_key() -> Ed25519PrivateKey:
-    key = current_app.extensions.get(KEY_EXTENSION)
-    if key is None:
-        key = load_or_create_signing_key(Path(current_app.config["LEDGER_FOLDER"]))
-        current_app.extensions[KEY_EXTENSION] = key
-    return key
+    return per_app(
+        "record_signing_key", lambda: load_or_create_signing_key(Path(current_app.config["LEDGER_FOLDER"]))
+    )
 
 
 def public_key() -> str:
@@ -213,7 +217,7 @@ def latest_head() -> TreeHead | None:
     return _as_tree_head(row) if row else None
 
 
-def filing_receipt(event: Event, head: TreeHead) -> dict[str, Any]:
+def filing_receipt(event: Event, head: TreeHead) -> Receipt:
     """The receipt for an entry appended in this transaction, under ``head`` signed right after it."""
     appended = db.session.info.get(_APPENDED_KEY, {}).get(event.seq)
     if appended is None or head.size != appended.seq + 1:
@@ -222,14 +226,13 @@ def filing_receipt(event: Event, head: TreeHead) -> dict[str, Any]:
         appended.seq, head.size, appended.leaf_hash, appended.path_at_append, head.root_hash
     ):
         raise RecordDamaged("the receipt's own proof does not verify")
-    return {
-        "format": RECEIPT_FORMAT,
-        "leaf_index": appended.seq,
-        "entry": entry_bytes(event).decode(),
-        "leaf_hash": appended.leaf_hash.hex(),
-        "tree_head": head.to_json(),
-        "inclusion_proof": [h.hex() for h in appended.path_at_append],
-    }
+    return Receipt(
+        leaf_index=appended.seq,
+        entry=entry_bytes(event).decode(),
+        leaf_hash=appended.leaf_hash,
+        tree_head=head,
+        inclusion_proof=appended.path_at_append,
+    )
 
 
 def _events_in_order() -> Iterator[Event]:

@@ -1,6 +1,6 @@
 """Signing tree heads with the record's Ed25519 key, and keeping that key.
 
-The signed bytes and the JSON shape of a head are defined once, in :mod:`portal.record.verify_receipt`
+The signed bytes and the JSON shape of a head are defined once, in :mod:`portal.record.proofs`
 (``TreeHead``, ``tree_head_message``), so that citizens' verifier and the portal cannot drift apart. This module
 adds what needs :mod:`cryptography`: the private key, signing, and fast signature checks for whole-log audits.
 """
@@ -8,9 +8,6 @@ adds what needs :mod:`cryptography`: the private key, signing, and fast signatur
 from __future__ import annotations
 
 import base64
-import contextlib
-import os
-import secrets
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -18,6 +15,7 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
+from portal.keyfiles import create_once
 from portal.record.proofs import TreeHead, parse_public_key, tree_head_message
 
 __all__ = [
@@ -57,18 +55,7 @@ def _create_key_file(path: Path) -> None:
     pem = Ed25519PrivateKey.generate().private_bytes(
         serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
     )
-    temporary = path.with_name(f".{path.name}.{secrets.token_hex(8)}.tmp")
-    descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    try:
-        with os.fdopen(descriptor, "wb") as file:
-            file.write(pem)
-            file.flush()
-            os.fsync(file.fileno())
-        # Another process may have created the key meanwhile: theirs stands and ours is dropped.
-        with contextlib.suppress(FileExistsError):
-            os.link(temporary, path)
-    finally:
-        temporary.unlink()
+    create_once(path, pem)
 
 
 def public_key_bytes(public_key: Ed25519PublicKey) -> bytes:

@@ -14,7 +14,7 @@ import pytest
 from flask import Flask
 from werkzeug.serving import make_server
 
-from tests.services import unavailable
+from tests.services import server_environment, unavailable
 
 CHROMIUM_ARGS = [
     "--headless=new",
@@ -48,7 +48,10 @@ def browser_page() -> Iterator[object]:
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
+        # The browser is the citizen's, on its own clock: it keeps the real time when the suite runs under faketime.
+        browser = playwright.chromium.launch(
+            executable_path=executable, args=CHROMIUM_ARGS, env=server_environment()
+        )
         context = browser.new_context(locale="zh-CN", viewport={"width": 1100, "height": 1400})
         page = context.new_page()
         try:

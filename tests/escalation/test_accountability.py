@@ -10,8 +10,7 @@ from flask.testing import FlaskClient
 from escalation import cases
 from escalation.accountability import Filters, accountability
 from escalation.charts import Bar, LegendItem, Segment, stacked_bars
-from escalation.models import CaseKind
-from escalation.rules import CaseAction, Outcome
+from escalation.vocabulary import CaseAction, CaseKind, Outcome
 from portal.bureau.replies import post_reply
 from portal.domain import Role, Track
 from portal.unit_of_work import commit

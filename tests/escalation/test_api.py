@@ -137,3 +137,51 @@ def test_case_ids_beyond_the_column_are_simply_not_found(app: Flask, client: Fla
         "/api/v1/escalations/9223372036854775808/actions", json={"action": "acknowledge"}, headers=liaison
     )
     assert huge.status_code == 404
+
+
+def test_every_referral_takes_one_path_and_refuses_alike(app: Flask, client: FlaskClient) -> None:
+    """The desk's confirmation and a case opened directly leave the same record, and fail the same way."""
+    with app.app_context():
+        triage = bearer("tri", Role.TRIAGE)
+    opened = open_case(client, triage)
+    direct = client.get(f"/api/v1/complaints/{opened['complaint']['tracking_code']}").get_json()
+    reviewed_code = file_via_api(
+        client, misconduct={"accused_name": "李某", "accused_unit": "某村村委会", "party_member": "yes"}
+    )["tracking_code"]
+    review = client.post(
+        f"/api/v1/complaints/{reviewed_code}/misconduct-review",
+        json={"decision": "confirm", "reason": "党员干部涉嫌挪用补助款"},
+        headers=triage,
+    )
+    assert review.status_code == 201
+    reviewed = client.get(f"/api/v1/complaints/{reviewed_code}").get_json()
+    for view in (direct, reviewed):
+        kinds = [entry["kind"] for entry in view["timeline"]]
+        assert kinds[-2:] == ["misconduct_confirmed", "case_opened"]
+        assert [case["body"]["code"] for case in view["escalations"]] == ["XD-A1:discipline"]
+
+    # The direct path settled the pending flag: the desk cannot confirm it a second time.
+    again = client.post(
+        f"/api/v1/complaints/{opened['complaint']['tracking_code']}/misconduct-review",
+        json={"decision": "confirm", "reason": "再次确认"},
+        headers=triage,
+    )
+    assert again.status_code == 409
+    assert again.get_json()["error"]["code"] == "already_reviewed"
+
+    for path, body in (
+        ("escalations", {"track": "discipline"}),
+        ("misconduct-review", {"decision": "confirm"}),
+    ):
+        code = file_via_api(client, misconduct={"accused_unit": "某局", "party_member": "no"})[
+            "tracking_code"
+        ]
+        refused = client.post(
+            f"/api/v1/complaints/{code}/{path}",
+            json={**body, "reason": "单位代码有误", "accused_unit_code": "XD-A1:nothing"},
+            headers=triage,
+        )
+        assert refused.status_code == 422, path
+        assert refused.get_json()["error"]["fields"] == {"accused_unit_code": ["未知的行政区划或单位代码。"]}
+        kinds = [entry["kind"] for entry in client.get(f"/api/v1/complaints/{code}").get_json()["timeline"]]
+        assert "misconduct_confirmed" not in kinds  # refused: nothing of the referral is kept

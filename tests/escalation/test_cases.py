@@ -11,11 +11,12 @@ from sqlalchemy import select
 
 from escalation import cases
 from escalation.errors import TransitionNotAllowed
-from escalation.models import Case, CaseKind
-from escalation.rules import CaseAction, CaseState, Outcome
+from escalation.models import Case
+from escalation.vocabulary import CaseAction, CaseKind, CaseState, Outcome
 from portal.domain import Role, Track
 from portal.extensions import db
 from portal.models import Event
+from portal.refusals import UnknownTarget
 from portal.unit_of_work import commit
 from tests.escalation.helpers import routed_complaint
 from tests.factories import file_via_api, make_staff
@@ -192,7 +193,7 @@ def test_accused_unit_codes_are_recognised_however_typed(ctx: None, client: Flas
 def test_unknown_or_contradictory_units_are_refused(
     ctx: None, client: FlaskClient, code: str, division: str | None
 ) -> None:
-    with pytest.raises(cases.CaseError):
+    with pytest.raises(UnknownTarget):
         cases.open_case(
             complaint(client),
             track=Track.SUPERVISION,

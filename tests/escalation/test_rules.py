@@ -11,23 +11,20 @@ from hypothesis import strategies as st
 
 from escalation.errors import (
     ActionDetailsError,
+    DeclineNeedsReason,
     EscalationRuleError,
     InvalidUnitCode,
     OutcomeRequired,
-    ReasonRequired,
     TransitionNotAllowed,
     UnexpectedOutcome,
     UnknownDivision,
 )
 from escalation.rules import (
     ALLOWED_ACTIONS,
-    CaseAction,
     CaseSnapshot,
-    CaseState,
     Deadline,
     DeadlineKind,
     DeadlinePolicy,
-    Outcome,
     Role,
     SweepAction,
     SweepDecision,
@@ -44,9 +41,10 @@ from escalation.rules import (
     select_inaction_body,
     sweep_decision,
 )
+from escalation.vocabulary import CaseAction, CaseState, Outcome
 from portal.deadlines.workdays import SHANGHAI
 
-# The demo jurisdiction (DESIGN.md §4).
+# The demo jurisdiction (`flask seed demo`).
 PARENTS = MappingProxyType(
     {
         "XD": None,
@@ -483,7 +481,7 @@ def test_named_outcomes_need_no_text(outcome: Outcome) -> None:
 
 @pytest.mark.parametrize("reason", [None, "", " \t "])
 def test_decline_needs_a_reason(reason: str | None) -> None:
-    with pytest.raises(ReasonRequired):
+    with pytest.raises(DeclineNeedsReason):
         apply_action(case(), CaseAction.DECLINE, OPENED, POLICY, text=reason)
 
 
@@ -811,7 +809,7 @@ def test_an_accused_body_never_sees_or_acts_on_its_own_case(
         InvalidUnitCode,
         TransitionNotAllowed,
         OutcomeRequired,
-        ReasonRequired,
+        DeclineNeedsReason,
         UnexpectedOutcome,
     ],
 )
@@ -819,7 +817,7 @@ def test_rule_errors_share_one_base_for_the_api(error: type[Exception]) -> None:
     assert issubclass(error, EscalationRuleError)
 
 
-@pytest.mark.parametrize("error", [OutcomeRequired, ReasonRequired, UnexpectedOutcome])
+@pytest.mark.parametrize("error", [OutcomeRequired, DeclineNeedsReason, UnexpectedOutcome])
 def test_detail_errors_are_told_apart_from_state_errors(error: type[Exception]) -> None:
     assert issubclass(error, ActionDetailsError)
     assert not issubclass(TransitionNotAllowed, ActionDetailsError)

@@ -1,4 +1,4 @@
-"""The issue's end-to-end scenario, through the public and staff APIs and the CLI only.
+"""The end-to-end scenario the portal exists for, through the public and staff APIs and the CLI only.
 
 File a misconduct complaint against a county official who is a Party member -> triage confirms -> a case at
 XD-A1:discipline -> no action -> the sweep after the deadline -> a case at XD-A:discipline -> the liaison acts with
@@ -6,6 +6,8 @@ an outcome -> the public page and the accountability figures show it all; and th
 """
 
 from __future__ import annotations
+
+from datetime import datetime, timedelta
 
 from flask import Flask
 from flask.testing import FlaskClient, FlaskCliRunner
@@ -49,7 +51,9 @@ def test_misconduct_goes_up_one_level_when_ignored_and_the_public_sees_it(
     assert (first["body"]["code"], first["state"], first["level"]) == ("XD-A1:discipline", "open", "county")
     assert client.get("/api/v1/escalations", headers=city).get_json()["escalations"] == []
 
-    swept = runner.invoke(args=["escalation", "sweep", "--now", "2027-03-01T09:00:00+08:00"])
+    # The day after the county body's deadline, whatever today is.
+    after_deadline = datetime.fromisoformat(first["due_at"]) + timedelta(days=1)
+    swept = runner.invoke(args=["escalation", "sweep", "--now", after_deadline.isoformat()])
     assert swept.exit_code == 0, swept.output
     assert "escalated: 1" in swept.output
 

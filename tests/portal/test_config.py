@@ -16,6 +16,18 @@ def test_embedded_defaults_need_no_server(tmp_path: Path) -> None:
     assert settings.REDIS_URL is None
     assert settings.RATELIMIT_STORAGE_URI == "memory://"
     assert settings.UPLOAD_FOLDER.startswith(str(tmp_path.resolve()))
+    # Only the test suite makes key stretching cheap.
+    assert settings.PASSWORD_HASH_METHOD == "scrypt"
+    # The deadlines are the policy's own defaults, defined once.
+    assert (
+        settings.REPLY_DEADLINE_DAYS,
+        settings.ACKNOWLEDGE_DEADLINE_DAYS,
+        settings.OUTCOME_DEADLINE_DAYS,
+    ) == (
+        15,
+        5,
+        60,
+    )
 
 
 def test_secret_key_is_generated_into_the_instance_folder_once(tmp_path: Path) -> None:

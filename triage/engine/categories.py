@@ -1,4 +1,4 @@
-"""The seven complaint categories the classifier predicts (keys and labels: DESIGN.md §1).
+"""The seven complaint categories the classifier predicts (keys and labels: :mod:`portal.categories`).
 
 The table itself lives in :mod:`portal.categories`, a pure module shared with the portal, so the two can never
 disagree; this module is the engine's view of it.

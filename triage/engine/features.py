@@ -53,7 +53,8 @@ def _tfidf(
 
 
 def _smoothed_idf(document_frequency: IntArray, n_docs: int) -> FloatArray:
-    return np.log((1.0 + n_docs) / (1.0 + document_frequency)) + 1.0
+    idf: FloatArray = np.log((1.0 + n_docs) / (1.0 + document_frequency)) + 1.0
+    return idf
 
 
 class CharNgramVectorizer:

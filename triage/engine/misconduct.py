@@ -28,8 +28,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-DISCIPLINE = "discipline"
-SUPERVISION = "supervision"
+from portal.domain import Allegation, PartyMembership, Track
+
 FLAG_SCORE = 0.5
 # At most this many phrases add up to the score: one allegation repeated is not more evidence.
 SCORED_PHRASES = 3
@@ -42,20 +42,11 @@ _CJK = "\u4e00-\u9fff"
 
 
 @dataclass(frozen=True)
-class Allegation:
-    """What the citizen said about the accused; ``party_member`` is ``yes``, ``no`` or ``unknown``."""
-
-    name: str | None = None
-    unit: str | None = None
-    party_member: str = "unknown"
-
-
-@dataclass(frozen=True)
 class MisconductSignal:
     """``flag`` and ``track`` decide; ``score`` ranks flags for review; ``evidence`` is shown to staff."""
 
     flag: bool
-    track: str
+    track: Track
     score: float
     evidence: list[str] = field(default_factory=list)
     kinds: list[str] = field(default_factory=list)
@@ -241,19 +232,22 @@ def _add(items: list[str], new: list[str]) -> None:
     items.extend(item for item in dict.fromkeys(new) if item not in items)
 
 
-def _track(allegation: Allegation | None, cadre_named: bool) -> str:
+def _track(allegation: Allegation | None, cadre_named: bool) -> Track:
     if allegation is not None:
-        said = (allegation.party_member or "unknown").strip().lower()
-        if said == "yes":
-            return DISCIPLINE
-        if said == "no":
-            return SUPERVISION
-        if _PARTY_OR_CADRE.search(f"{allegation.name or ''} {allegation.unit or ''}"):
-            return DISCIPLINE
-    return DISCIPLINE if cadre_named else SUPERVISION
+        if allegation.party_member is PartyMembership.YES:
+            return Track.DISCIPLINE
+        if allegation.party_member is PartyMembership.NO:
+            return Track.SUPERVISION
+        if _PARTY_OR_CADRE.search(f"{allegation.accused_name or ''} {allegation.accused_unit or ''}"):
+            return Track.DISCIPLINE
+    return Track.DISCIPLINE if cadre_named else Track.SUPERVISION
+
+
+_PARTY_WORDS = {PartyMembership.YES: "是", PartyMembership.NO: "否", PartyMembership.UNKNOWN: "不详"}
 
 
 def _describe(allegation: Allegation) -> str:
-    party = {"yes": "是", "no": "否"}.get((allegation.party_member or "").strip().lower(), "不详")
-    who = "，".join(part.strip() for part in (allegation.unit, allegation.name) if part and part.strip())
+    party = _PARTY_WORDS[allegation.party_member]
+    parts = (allegation.accused_unit, allegation.accused_name)
+    who = "，".join(part.strip() for part in parts if part and part.strip())
     return f"举报人指认：{who or '未写明'}（党员：{party}）"

@@ -213,7 +213,7 @@ class TriageModel:
         per_category = np.bincount(group_label, minlength=len(classes))
         smallest = int(per_category.min())
         if smallest < 2:
-            rare = [classes[i] for i in np.flatnonzero(per_category < 2)]
+            rare = [classes[int(i)] for i in np.flatnonzero(per_category < 2)]
             raise ValueError(
                 f"every category needs at least two distinct complaints; too few for {', '.join(rare)}"
             )

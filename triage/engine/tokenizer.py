@@ -9,6 +9,7 @@ several threads of one worker.
 
 from __future__ import annotations
 
+import logging
 import re
 import threading
 from collections.abc import Iterable
@@ -24,6 +25,8 @@ STOP_WORDS = RESOURCES / "stop_words.txt"
 # A token with no letter, digit or CJK character is punctuation or space.
 _HAS_WORD_CHARACTER = re.compile(r"[^\W_]")
 
+# jieba announces every dictionary load at DEBUG on its own handler; a server log has no use for it.
+jieba.setLogLevel(logging.WARNING)
 _segmenters: dict[tuple[str, ...], jieba.Tokenizer] = {}
 _segmenters_lock = threading.Lock()
 
@@ -100,7 +103,8 @@ class Tokenizer:
 
     def segment(self, text: str) -> list[str]:
         """jieba's segmentation alone, as ``tokenize`` uses it (before lower-casing and filtering)."""
-        return self._segment().lcut(text, HMM=self.hmm)
+        words: list[str] = self._segment().lcut(text, HMM=self.hmm)
+        return words
 
     def __getstate__(self) -> dict[str, object]:
         return {"user_words": list(self.user_words), "stop_words": sorted(self.stop_words), "hmm": self.hmm}

@@ -4,6 +4,7 @@ Redis is down."""
 from __future__ import annotations
 
 import shutil
+import signal
 import socket
 import subprocess
 import time
@@ -22,7 +23,7 @@ from portal.jobs.worker import run_worker
 from portal.models import Complaint, ComplaintStatus, Event
 from portal.unit_of_work import commit
 from tests.factories import file_via_api
-from tests.services import unavailable
+from tests.services import server_environment, unavailable
 
 
 def status_of(app: Flask, code: str) -> ComplaintStatus:
@@ -71,12 +72,15 @@ def test_real_queue_round_trip_with_a_real_worker(app_factory: Callable[..., Fla
     client = queued.test_client()
     code = file_via_api(client)["tracking_code"]
     assert status_of(queued, code) is ComplaintStatus.RECEIVED  # nothing ran inline
+    before = {number: signal.getsignal(number) for number in (signal.SIGINT, signal.SIGTERM)}
     with queued.app_context():
         queue = jobs._registry().queue()
         assert queue.count == 1
         assert run_worker(queued, burst=True) is True
         assert queue.count == 0
     assert status_of(queued, code) is ComplaintStatus.TRIAGE
+    # The worker's handlers are gone with it: the process reacts to signals as it did before.
+    assert {number: signal.getsignal(number) for number in before} == before
 
 
 @pytest.fixture
@@ -89,7 +93,12 @@ def private_redis(tmp_path: Path) -> Iterator[tuple[str, Path]]:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
     yield f"redis://127.0.0.1:{port}/0", Path(binary)
-    subprocess.run(["redis-cli", "-p", str(port), "shutdown", "nosave"], capture_output=True, check=False)
+    subprocess.run(
+        ["redis-cli", "-p", str(port), "shutdown", "nosave"],
+        capture_output=True,
+        check=False,
+        env=server_environment(),
+    )
 
 
 def start_redis(binary: Path, url: str) -> None:
@@ -109,7 +118,9 @@ def start_redis(binary: Path, url: str) -> None:
             "yes",
         ],
         check=True,
-        capture_output=True,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        env=server_environment(),
     )
     connection = Redis.from_url(url)
     for _ in range(50):

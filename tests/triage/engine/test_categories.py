@@ -4,7 +4,7 @@ import pytest
 
 from triage.engine.categories import CATEGORIES, category_key
 
-# DESIGN.md §1, as written there (a contract).
+# The published category keys and labels (a contract with integrations), as written in the README.
 DESIGN_TABLE = {
     "housing_urban": "城乡建设",
     "environment": "环境保护",

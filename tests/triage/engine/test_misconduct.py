@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from triage.engine.misconduct import DISCIPLINE, SUPERVISION, Allegation, detect_misconduct
+from portal.domain import Allegation, PartyMembership, Track
+from triage.engine.misconduct import detect_misconduct
+
+DISCIPLINE, SUPERVISION = Track.DISCIPLINE, Track.SUPERVISION
 
 POSITIVES = [
     # (title, body, kind, track, a piece of evidence)
@@ -96,10 +99,24 @@ def test_negation_right_before_a_phrase_cancels_it() -> None:
 @pytest.mark.parametrize(
     ("allegation", "track"),
     [
-        (Allegation(name="李某", unit="县交通运输局", party_member="no"), SUPERVISION),
-        (Allegation(name="张某", unit="某镇政府", party_member="yes"), DISCIPLINE),
-        (Allegation(name="刘某", unit="某村党支部", party_member="unknown"), DISCIPLINE),
-        (Allegation(name="赵某", unit="区市场监管局", party_member="unknown"), SUPERVISION),
+        (
+            Allegation(accused_name="李某", accused_unit="县交通运输局", party_member=PartyMembership.NO),
+            SUPERVISION,
+        ),
+        (
+            Allegation(accused_name="张某", accused_unit="某镇政府", party_member=PartyMembership.YES),
+            DISCIPLINE,
+        ),
+        (
+            Allegation(accused_name="刘某", accused_unit="某村党支部", party_member=PartyMembership.UNKNOWN),
+            DISCIPLINE,
+        ),
+        (
+            Allegation(
+                accused_name="赵某", accused_unit="区市场监管局", party_member=PartyMembership.UNKNOWN
+            ),
+            SUPERVISION,
+        ),
         (Allegation(), SUPERVISION),
     ],
 )
@@ -113,7 +130,7 @@ def test_a_citizen_allegation_always_flags(allegation: Allegation, track: str) -
 
 def test_allegation_with_unknown_membership_follows_the_text() -> None:
     signal = detect_misconduct(
-        "补偿款被截留", "村支书截留了我们的征地补偿款。", Allegation(unit="某村", party_member="unknown")
+        "补偿款被截留", "村支书截留了我们的征地补偿款。", Allegation(accused_unit="某村")
     )
     assert signal.track == DISCIPLINE
     assert "截留" in signal.evidence

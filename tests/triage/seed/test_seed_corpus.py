@@ -22,7 +22,7 @@ CORPUS = SEED_DIR / "complaints.csv"
 README = SEED_DIR / "README.md"
 
 HEADER = ["title", "body", "label", "misconduct", "accused_party_member"]
-# The category keys are a contract (DESIGN.md §1): the corpus is checked against that list as written there.
+# The category keys are a contract with integrations: the corpus is checked against the keys as published.
 CATEGORY_KEYS = (
     "housing_urban",
     "environment",

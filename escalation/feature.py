@@ -1,0 +1,30 @@
+"""Escalation in the app: cases opened from referrals, the sweep, the liaison desk, the accountability board."""
+
+from flask_babel import lazy_gettext as _l
+
+from escalation.api import API_DOCS, escalation_api
+from escalation.cases import SWEEP_JOB, sweep
+from escalation.cli import escalation_cli
+from escalation.demo import seed_complaints_command
+from escalation.pages import desk, public_pages
+from escalation.public import TIMELINE, public_cases
+from escalation.referrals import open_referred_case
+from portal.domain import Role
+from portal.features import Desk, Feature, Job, NavLink
+from portal.signals import Subscription, misconduct_referred
+
+FEATURE = Feature(
+    name="escalation",
+    pages=(public_pages, desk),
+    apis=(escalation_api,),
+    commands=(escalation_cli,),
+    subcommands={"seed": (seed_complaints_command,)},
+    jobs=(Job(SWEEP_JOB, sweep, every_seconds=600),),
+    receivers=(Subscription(misconduct_referred, open_referred_case),),
+    timeline=TIMELINE,
+    public_sections={"escalations": public_cases},
+    track_partials=("escalation/_cases.html",),
+    public_nav=(NavLink("escalation_public.accountability_page", _l("Accountability")),),
+    desks=(Desk("escalation_desk.case_list", _l("Oversight cases"), (Role.LIAISON,)),),
+    api_docs=API_DOCS,
+)

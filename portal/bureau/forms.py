@@ -1,0 +1,14 @@
+"""The bureau officer's reply form; the API validates JSON with the same class."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import BooleanField
+
+from portal.http.forms import free_text
+
+
+class ReplyForm(FlaskForm):
+    text = free_text(_l("Reply to the citizen (published)"), maximum=5000)
+    resolve = BooleanField(_l("The problem is solved: mark the complaint resolved"))

@@ -1,0 +1,21 @@
+"""Complaints: filing, lookup, follow-up and the public status page, on the web and in the API."""
+
+from portal.complaints import filing, followup, processing, routing
+from portal.complaints.api import API_DOCS, complaints_api
+from portal.complaints.cli import sweep_command
+from portal.complaints.pages import complaint_pages
+from portal.features import Feature, Job
+
+FEATURE = Feature(
+    name="complaints",
+    pages=(complaint_pages,),
+    apis=(complaints_api,),
+    subcommands={"jobs": (sweep_command,)},
+    jobs=(
+        # Until a classifier is installed (the triage feature replaces this job), every complaint waits for a human.
+        Job(processing.CLASSIFY_JOB, processing.await_triage),
+        Job(processing.REQUEUE_JOB, processing.requeue_stale, every_seconds=60),
+    ),
+    timeline={**filing.TIMELINE, **processing.TIMELINE, **routing.TIMELINE, **followup.TIMELINE},
+    api_docs=API_DOCS,
+)

@@ -1,0 +1,26 @@
+"""Photo evidence: public copies and staff originals, publication as a job, the status page's photos."""
+
+from flask_login import current_user
+
+from portal.evidence import photos
+from portal.evidence.labels import PHOTO_CHECK_LABELS
+from portal.evidence.pages import evidence_pages, evidence_staff
+from portal.features import Feature, Job
+from portal.models import Complaint
+
+
+def _may_see_originals(complaint: Complaint) -> bool:
+    return current_user.is_authenticated and photos.may_see_originals(current_user, complaint)
+
+
+FEATURE = Feature(
+    name="evidence",
+    pages=(evidence_pages, evidence_staff),
+    jobs=(Job(photos.PUBLISH_JOB, photos.publish),),
+    public_sections={"evidence": photos.public_section},
+    template_globals={
+        "evidence_for": photos.photos_of,
+        "may_see_originals": _may_see_originals,
+        "photo_check_labels": PHOTO_CHECK_LABELS,
+    },
+)

@@ -1,0 +1,174 @@
+"""Features and how the factory installs them: everything a feature adds to an app, declared in one value.
+
+Each feature package has a ``feature.py`` whose ``FEATURE`` lists its blueprints, commands, jobs, signal
+receivers, timeline texts, status-page sections, navigation and API documentation. :func:`install` puts one
+feature into one app; what the installed features contributed is kept in that app's ``extensions`` and read
+back through :func:`installed`. Nothing here is process-wide, so two apps built in one process (a full one and a
+portal-only one) share no state: each serves, documents and reacts to exactly what it installed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+import click
+from flask import Blueprint, Flask, current_app
+from flask.cli import AppGroup
+
+from portal import jobs
+from portal.extensions import csrf
+from portal.signals import Subscription
+
+if TYPE_CHECKING:
+    from flask import Response
+
+    from portal.domain import Role
+    from portal.models import Complaint, Event
+
+EXTENSION_KEY = "fire_alarm.features"
+# Command groups several features add to (``flask seed demo``, ``flask seed complaints``), made once per app.
+SHARED_GROUPS: Mapping[str, str] = {"seed": "Load reference data.", "jobs": "Background jobs."}
+
+
+@dataclass(frozen=True)
+class Job:
+    """A background job by name; ``every_seconds`` also has the worker run it on a timer (without arguments).
+
+    ``replaces`` lets a later feature take over an earlier one's job (triage classifies what the portal would
+    otherwise send to a human)."""
+
+    name: str
+    handler: Callable[..., object]
+    every_seconds: int | None = None
+    replaces: bool = False
+
+
+@dataclass(frozen=True)
+class EventText:
+    """How the public timeline words events of one kind; ``detail_key`` names the payload field whose text the
+    public may read (a reply, a citizen's addition)."""
+
+    describe: Callable[[Event], str]
+    detail_key: str | None = None
+
+
+@dataclass(frozen=True)
+class Desk:
+    """A staff desk on the staff home page, for staff with one of ``roles`` (admins see every desk)."""
+
+    endpoint: str
+    label: object
+    roles: tuple[Role, ...]
+
+
+@dataclass(frozen=True)
+class NavLink:
+    endpoint: str
+    label: object
+
+
+@dataclass(frozen=True)
+class ApiDocs:
+    """OpenAPI paths (relative to /api/v1) and component schemas, written next to the routes they describe."""
+
+    paths: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+    schemas: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+
+
+SectionBuilder = Callable[["Complaint", str], Any]
+# Renders an error for a machine surface with a format of its own (Open311's error list): status, message.
+ErrorFormat = Callable[[int, str], "Response"]
+
+
+@dataclass(frozen=True)
+class Feature:
+    name: str
+    pages: tuple[Blueprint, ...] = ()
+    # Machine surfaces authenticated by tokens or keys, never by cookies: exempt from CSRF.
+    apis: tuple[Blueprint, ...] = ()
+    commands: tuple[click.Command, ...] = ()
+    # Commands added to a group of SHARED_GROUPS, by group name.
+    subcommands: Mapping[str, tuple[click.Command, ...]] = field(default_factory=dict)
+    jobs: tuple[Job, ...] = ()
+    receivers: tuple[Subscription[Any], ...] = ()
+    timeline: Mapping[str, EventText] = field(default_factory=dict)
+    # Named parts of the public view of a complaint, built by the feature that owns them.
+    public_sections: Mapping[str, SectionBuilder] = field(default_factory=dict)
+    # Templates included on the public status page; they see ``complaint`` (the public view).
+    track_partials: tuple[str, ...] = ()
+    public_nav: tuple[NavLink, ...] = ()
+    desks: tuple[Desk, ...] = ()
+    api_docs: ApiDocs = ApiDocs()
+    template_globals: Mapping[str, Any] = field(default_factory=dict)
+    # URL prefix -> how errors are rendered there.
+    error_formats: Mapping[str, ErrorFormat] = field(default_factory=dict)
+
+
+@dataclass
+class Installed:
+    """What the features installed in one app contributed, merged in installation order."""
+
+    names: list[str] = field(default_factory=list)
+    timeline: dict[str, EventText] = field(default_factory=dict)
+    public_sections: dict[str, SectionBuilder] = field(default_factory=dict)
+    track_partials: list[str] = field(default_factory=list)
+    public_nav: list[NavLink] = field(default_factory=list)
+    desks: list[Desk] = field(default_factory=list)
+    api_paths: dict[str, dict[str, Any]] = field(default_factory=dict)
+    api_schemas: dict[str, Any] = field(default_factory=dict)
+    error_formats: dict[str, ErrorFormat] = field(default_factory=dict)
+    groups: dict[str, AppGroup] = field(default_factory=dict)
+
+
+def installed(app: Flask | None = None) -> Installed:
+    found: Installed = (app or current_app).extensions[EXTENSION_KEY]
+    return found
+
+
+def install(app: Flask, feature: Feature) -> None:
+    """Put ``feature`` into ``app``: once, in the order the factory lists the features."""
+    registry = app.extensions.setdefault(EXTENSION_KEY, Installed())
+    if feature.name in registry.names:
+        raise ValueError(f"feature {feature.name!r} is already installed")
+    registry.names.append(feature.name)
+    for blueprint in feature.pages:
+        app.register_blueprint(blueprint)
+    for blueprint in feature.apis:
+        app.register_blueprint(blueprint)
+        csrf.exempt(blueprint)
+    for command in feature.commands:
+        app.cli.add_command(command)
+    for group_name, commands in feature.subcommands.items():
+        group = registry.groups.get(group_name)
+        if group is None:
+            group = registry.groups[group_name] = AppGroup(group_name, help=SHARED_GROUPS[group_name])
+            app.cli.add_command(group)
+        for command in commands:
+            group.add_command(command)
+    for job in feature.jobs:
+        jobs.register(app, job.name, job.handler, replace=job.replaces)
+        if job.every_seconds is not None:
+            jobs.register_periodic(app, job.name, job.every_seconds)
+    for subscription in feature.receivers:
+        subscription.connect(app)
+    registry.timeline.update(feature.timeline)
+    registry.public_sections.update(feature.public_sections)
+    registry.track_partials.extend(feature.track_partials)
+    registry.public_nav.extend(feature.public_nav)
+    registry.desks.extend(feature.desks)
+    for path, operations in feature.api_docs.paths.items():
+        registry.api_paths.setdefault(path, {}).update(operations)
+    registry.api_schemas.update(feature.api_docs.schemas)
+    registry.error_formats.update(feature.error_formats)
+    app.jinja_env.globals.update(feature.template_globals)
+
+
+def says(text: object) -> Callable[[Event], str]:
+    """A timeline text that does not depend on the event (``text`` may be a lazy translation)."""
+
+    def describe(_event: Event) -> str:
+        return str(text)
+
+    return describe
