@@ -13,7 +13,7 @@ PG_TEST_URL ?= postgresql://postgres@127.0.0.1:5432/postgres
 HOST ?= 127.0.0.1
 PORT ?= 5000
 # Dates the suite must pass at (`make test-dates`), far from the day it was written.
-TEST_DATES := 2027-06-01 10:00:00|2031-01-15 10:00:00
+TEST_DATES := "2027-06-01 10:00:00" "2031-01-15 10:00:00"
 # Under `faketime`, only the calendar moves: a faked monotonic clock would stretch every timeout by years.
 export FAKETIME_DONT_FAKE_MONOTONIC := 1
 
@@ -69,7 +69,7 @@ test: translations lint ## Fresh machine -> the full suite on SQLite, then on Po
 	else echo "== $(SHARED_DATA) not found: skipped the accuracy benchmark (CI never skips it) =="; fi
 
 test-dates: translations ## The SQLite suite at other dates (Debian's faketime): no test may depend on today
-	@IFS='|'; for date in $(TEST_DATES); do \
+	@for date in $(TEST_DATES); do \
 	  echo "== the suite on $$date =="; \
 	  faketime "$$date" $(BIN)/pytest -q || exit 1; \
 	done

@@ -3,10 +3,11 @@
 from flask_babel import lazy_gettext as _l
 
 from escalation.api import API_DOCS, escalation_api
+from escalation.board import public_pages
 from escalation.cases import SWEEP_JOB, sweep
 from escalation.cli import escalation_cli
 from escalation.demo import seed_complaints_command
-from escalation.pages import desk, public_pages
+from escalation.desk import desk
 from escalation.public import TIMELINE, public_cases
 from escalation.referrals import open_referred_case
 from portal.domain import Role

@@ -7,6 +7,7 @@ always means the tests ran against the real servers.
 from __future__ import annotations
 
 import os
+import select
 
 import pytest
 import sqlalchemy as sa
@@ -70,3 +71,9 @@ def server_environment() -> dict[str, str]:
     """The environment for a server a test starts (redis-server, a PostgreSQL cluster): the suite may run under
     ``faketime``, but a server keeps the real clock, as a production one would (and a faked daemon hangs)."""
     return {name: value for name, value in os.environ.items() if name not in _PRELOAD_VARIABLES}
+
+
+def pause(seconds: float) -> None:
+    """Wait ``seconds`` on a relative timeout: ``time.sleep`` sleeps until an absolute time, which libfaketime
+    sometimes refuses with EINVAL when the suite runs under ``faketime``."""
+    select.select([], [], [], seconds)

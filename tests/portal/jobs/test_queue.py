@@ -7,7 +7,6 @@ import shutil
 import signal
 import socket
 import subprocess
-import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -23,7 +22,7 @@ from portal.jobs.worker import run_worker
 from portal.models import Complaint, ComplaintStatus, Event
 from portal.unit_of_work import commit
 from tests.factories import file_via_api
-from tests.services import server_environment, unavailable
+from tests.services import pause, server_environment, unavailable
 
 
 def status_of(app: Flask, code: str) -> ComplaintStatus:
@@ -128,7 +127,7 @@ def start_redis(binary: Path, url: str) -> None:
             connection.ping()
             return
         except Exception:
-            time.sleep(0.1)
+            pause(0.1)
     raise RuntimeError("private redis did not start")
 
 

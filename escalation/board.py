@@ -1,33 +1,20 @@
-"""Web pages: the public accountability board and the liaison desk."""
+"""The public accountability board: per bureau and per oversight body, whether they acted, with charts."""
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user
 from markupsafe import Markup
-from werkzeug.wrappers import Response
 
-from escalation import cases
 from escalation.accountability import Accountability, Filters, accountability, active
 from escalation.charts import Bar, LegendItem, Segment, stacked_bars
-from escalation.forms import CaseActionForm, parse_filters
-from escalation.models import Case
-from escalation.public import STATE_LABELS, public_case
-from escalation.vocabulary import CaseAction, CaseState, Outcome
-from portal.auth.access import requires_role
-from portal.domain import Role
-from portal.extensions import db
+from escalation.forms import parse_filters
 from portal.http.api import ApiError
 from portal.http.i18n import current_language
 from portal.http.limits import lookup_limit
-from portal.http.pages import make_staff_blueprint, show_refusal
 from portal.jurisdiction.service import division_choices
-from portal.refusals import Refusal
-from portal.unit_of_work import commit
 
 public_pages = Blueprint("escalation_public", __name__)
-desk = make_staff_blueprint("escalation_desk", __name__)
 
 GREEN, RED, AMBER, GREY = "#1e6b3a", "#b3261e", "#a15c00", "#b8b8c2"
 
@@ -101,58 +88,3 @@ def accountability_page() -> str | tuple[str, int]:
         ),
     )
     return (page, 422) if problem else page
-
-
-@desk.get("/escalations")
-@requires_role(Role.LIAISON)
-def case_list() -> str:
-    state = request.args.get("state")
-    chosen = CaseState(state) if state in {s.value for s in CaseState} else None
-    found = cases.cases_for(current_user, chosen)
-    language = current_language()
-    return render_template(
-        "escalation/desk.html",
-        cases=[(case, public_case(case, language)) for case in found],
-        states=STATE_LABELS,
-        chosen=chosen,
-    )
-
-
-@desk.route("/escalations/<id:case_id>", methods=["GET", "POST"])
-@requires_role(Role.LIAISON)
-def case_detail(case_id: int) -> str | Response | tuple[str, int]:
-    case = db.session.get(Case, case_id)
-    if case is None or not cases.can_view(current_user, case):
-        abort(404)
-    form = CaseActionForm()
-    status = 200
-    if form.is_submitted():
-        status = _act(case, form)
-        if status == 201:
-            flash(_("Recorded on the public record."))
-            return redirect(url_for("escalation_desk.case_detail", case_id=case.id))
-    return render_template(
-        "escalation/case.html",
-        case=case,
-        view=public_case(case, current_language()),
-        form=form,
-        may_act=cases.can_act(current_user, case),
-    ), status
-
-
-def _act(case: Case, form: CaseActionForm) -> int:
-    if not form.validate():
-        return 422
-    try:
-        cases.record_action(
-            case,
-            CaseAction(form.action.data),
-            staff=current_user,
-            outcome=Outcome(form.outcome.data) if form.outcome.data else None,
-            text=form.text.data or None,
-        )
-    except Refusal as refusal:
-        # The action may have recorded a missed deadline before it was refused: none of it is kept.
-        return show_refusal(form, refusal)
-    commit()
-    return 201
