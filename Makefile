@@ -43,7 +43,7 @@ model: db ## Train the default classifier from the seed corpus if no model is ac
 
 run: model ## Fresh machine -> the site on http://127.0.0.1:5000 with demo data
 	$(FLASK) seed complaints
-	$(FLASK) run --host $(HOST) --port $(PORT)
+	SESSION_COOKIE_SECURE=false $(FLASK) run --host $(HOST) --port $(PORT)  # plain http on this machine only
 
 worker: db ## Run an rq worker (needs REDIS_URL)
 	$(FLASK) jobs worker

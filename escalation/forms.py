@@ -79,6 +79,9 @@ class OpenCaseForm(FlaskForm):
         return valid
 
 
+EARLIEST_DAY, LATEST_DAY = date(1900, 1, 1), date(9998, 12, 31)
+
+
 def parse_filters(args: Any) -> Filters:
     """Filters from query parameters, or a 422 naming the bad one."""
     problems: dict[str, list[str]] = {}
@@ -86,9 +89,13 @@ def parse_filters(args: Any) -> Filters:
     for name in ("since", "until"):
         raw = args.get(name) or None
         try:
-            days[name] = date.fromisoformat(raw) if raw else None
+            day = date.fromisoformat(raw) if raw else None
         except ValueError:
             problems[name] = [_("Use a date like 2026-01-31.")]
+            continue
+        # 0001-01-01 and 9999-12-31 mean "from the start" and "to the end"; the first and last days a zoned
+        # timestamp can hold do not survive the time-zone arithmetic, so the period is held within these.
+        days[name] = None if day is None else min(max(day, EARLIEST_DAY), LATEST_DAY)
     since, until = days.get("since"), days.get("until")
     if since and until and since > until:
         problems["until"] = [_("The end of the period comes before its start.")]

@@ -8,6 +8,7 @@ adds (blueprints, commands, jobs, signal receivers, timeline texts, page section
 
 from __future__ import annotations
 
+import hmac
 import importlib
 import os
 from collections.abc import Mapping
@@ -28,6 +29,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 # The portal's own features, in dependency order: each may use those before it.
 CORE_FEATURES: tuple[str, ...] = (
+    "portal.ops",
     "portal.auth",
     "portal.jurisdiction",
     "portal.jobs",
@@ -96,9 +98,12 @@ def _init_extensions(app: Flask) -> None:
     login_manager.login_message = None  # the login page explains itself; a flash would be untranslated noise
 
     @login_manager.user_loader
-    def load_user(user_id: str) -> StaffUser | None:
-        user = db.session.get(StaffUser, int(user_id)) if user_id.isdigit() else None
-        return user if user is not None and user.active else None
+    def load_user(session_id: str) -> StaffUser | None:
+        user_id, _colon, token = session_id.partition(":")
+        user = db.session.get(StaffUser, int(user_id)) if user_id.isdigit() and len(user_id) < 10 else None
+        if user is None or not user.active or not hmac.compare_digest(token, user.session_token):
+            return None  # signed out since, deactivated, or a cookie from before session tokens
+        return user
 
     jobs.init_app(app)
     i18n.init_app(app)

@@ -56,6 +56,28 @@ CATEGORIES: tuple[CategoryInfo, ...] = (
 )
 
 CATEGORY_KEYS: tuple[str, ...] = tuple(category.key for category in CATEGORIES)
+# What citizens call each bureau besides its full name: the short forms in everyday use.
+BUREAU_ALIASES: dict[str, tuple[str, ...]] = {
+    "housing_urban": ("住建局", "建设局", "住房城乡建设局", "Housing Bureau"),
+    "environment": (
+        "环保局",
+        "环境保护局",
+        "生态环境分局",
+        "Environment Bureau",
+        "Environmental Protection Bureau",
+    ),
+    "transport": ("交通局", "交通运输管理局", "Transport Department"),
+    "education_culture": ("教育局", "教体局", "教育和体育局", "Education Bureau"),
+    "labour_social_security": (
+        "人社局",
+        "劳动局",
+        "人力资源和社会保障局",
+        "Labour Bureau",
+        "Social Security Bureau",
+    ),
+    "commerce_tourism": ("商务局", "旅游局", "文旅局", "Commerce Bureau", "Tourism Bureau"),
+    "health_family_planning": ("卫健委", "卫生局", "卫健局", "Health Bureau"),
+}
 _BY_KEY = {category.key: category for category in CATEGORIES}
 _BY_LABEL = {category.label_zh: category for category in CATEGORIES}
 

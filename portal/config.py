@@ -13,6 +13,8 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from limits import parse_many
+
 from portal.deadlines.workdays import DeadlinePolicy
 from portal.keyfiles import create_once
 
@@ -52,16 +54,27 @@ class Settings:
     HOLIDAYS: tuple[date, ...] = ()
     MAKEUP_WORKDAYS: tuple[date, ...] = ()
     RATELIMIT_ENABLED: bool = True
+    # Per client address: filing and follow-ups; looking complaints up; cheap cached reads (Open311 lists and
+    # definitions, the record's head, the API description); signing in. Then per staff account.
     RATELIMIT_INTAKE: str = "5 per minute;40 per day"
     RATELIMIT_LOOKUP: str = "60 per minute"
+    RATELIMIT_READ: str = "600 per minute"
     RATELIMIT_LOGIN: str = "10 per minute"
+    RATELIMIT_LOGIN_ACCOUNT: str = "5 per minute;20 per hour"
     RATELIMIT_STORAGE_URI: str = "memory://"
+    # An unreachable Redis must not take the portal down: limits are then counted in memory, per process, until
+    # Redis answers again; and a dead Redis is given up on quickly.
+    RATELIMIT_IN_MEMORY_FALLBACK_ENABLED: bool = True
+    RATELIMIT_STORAGE_OPTIONS: Mapping[str, Any] = field(
+        default_factory=lambda: {"socket_connect_timeout": 0.5, "socket_timeout": 0.5}
+    )
     # Evidence: 5 photos of 10 MB each plus the form itself.
     EVIDENCE_MAX_BYTES: int = 10 * 1024 * 1024
     MAX_CONTENT_LENGTH: int = 52 * 1024 * 1024
     SESSION_COOKIE_HTTPONLY: bool = True
     SESSION_COOKIE_SAMESITE: str = "Lax"
-    SESSION_COOKIE_SECURE: bool = False
+    # Staff sessions and CSRF tokens never travel in clear; `make run` (plain http on this machine) turns it off.
+    SESSION_COOKIE_SECURE: bool = True
     TRUSTED_PROXIES: int = 0
     BABEL_DEFAULT_LOCALE: str = "zh"
     BABEL_DEFAULT_TIMEZONE: str = "Asia/Shanghai"
@@ -129,6 +142,17 @@ def _bool(environ: Mapping[str, str], name: str, default: bool) -> bool:
     raise ConfigError(f"{name} must be true or false, got {raw!r}")
 
 
+def _limit(environ: Mapping[str, str], name: str, default: str) -> str:
+    raw = (environ.get(name) or "").strip()
+    if not raw:
+        return default
+    try:
+        parse_many(raw)
+    except ValueError as exc:
+        raise ConfigError(f"{name} must be limits like '5 per minute;40 per day', got {raw!r}") from exc
+    return raw
+
+
 def _dates(environ: Mapping[str, str], name: str) -> tuple[date, ...]:
     raw = environ.get(name) or ""
     try:
@@ -163,6 +187,11 @@ def settings_from_env(environ: Mapping[str, str], instance_path: Path) -> Settin
         HOLIDAYS=_dates(environ, "HOLIDAYS"),
         MAKEUP_WORKDAYS=_dates(environ, "MAKEUP_WORKDAYS"),
         RATELIMIT_ENABLED=_bool(environ, "RATELIMIT_ENABLED", Settings.RATELIMIT_ENABLED),
+        RATELIMIT_INTAKE=_limit(environ, "RATELIMIT_INTAKE", Settings.RATELIMIT_INTAKE),
+        RATELIMIT_LOOKUP=_limit(environ, "RATELIMIT_LOOKUP", Settings.RATELIMIT_LOOKUP),
+        RATELIMIT_READ=_limit(environ, "RATELIMIT_READ", Settings.RATELIMIT_READ),
+        RATELIMIT_LOGIN=_limit(environ, "RATELIMIT_LOGIN", Settings.RATELIMIT_LOGIN),
+        RATELIMIT_LOGIN_ACCOUNT=_limit(environ, "RATELIMIT_LOGIN_ACCOUNT", Settings.RATELIMIT_LOGIN_ACCOUNT),
         # Limits are shared between processes only when they are counted in Redis.
         RATELIMIT_STORAGE_URI=environ.get("RATELIMIT_STORAGE_URI") or redis_url or "memory://",
         SESSION_COOKIE_SECURE=_bool(environ, "SESSION_COOKIE_SECURE", Settings.SESSION_COOKIE_SECURE),

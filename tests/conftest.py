@@ -67,6 +67,7 @@ def app_config(tmp_path: Path, database_url: str, **overrides: Any) -> dict[str,
         "RATELIMIT_ENABLED": False,
         "WTF_CSRF_ENABLED": False,
         "PASSWORD_HASH_METHOD": CHEAP_PASSWORD_HASH,
+        "SESSION_COOKIE_SECURE": False,  # the test client speaks plain http
         "JOBS_QUEUE": f"test-{secrets.token_hex(4)}",
         **overrides,
     }

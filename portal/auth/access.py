@@ -39,12 +39,15 @@ def is_public_endpoint(endpoint: str | None) -> bool:
     return bool(view is not None and getattr(view, PUBLIC_ATTRIBUTE, False))
 
 
+def bearer_token() -> str | None:
+    """The bearer token this request carries, if any."""
+    scheme, _, token = request.headers.get("Authorization", "").partition(" ")
+    return token.strip() if scheme.lower() == "bearer" and token.strip() else None
+
+
 def bearer_user() -> StaffUser | None:
-    header = request.headers.get("Authorization", "")
-    scheme, _, token = header.partition(" ")
-    if scheme.lower() != "bearer" or not token.strip():
-        return None
-    return user_for_token(token.strip())
+    token = bearer_token()
+    return user_for_token(token) if token else None
 
 
 def current_staff() -> StaffUser | None:

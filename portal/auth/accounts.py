@@ -48,3 +48,22 @@ def user_for_token(token: str, now: datetime | None = None) -> StaffUser | None:
     if row is None or row.expires_at <= (now or utcnow()) or not row.user.active:
         return None
     return row.user
+
+
+def revoke_token(token: str) -> bool:
+    """Make a bearer token worthless at once. Returns whether it existed."""
+    row = db.session.scalar(select(ApiToken).where(ApiToken.token_hash == _token_digest(token)))
+    if row is None:
+        return False
+    db.session.delete(row)
+    return True
+
+
+def sign_out_everywhere(user: StaffUser) -> int:
+    """End every session and revoke every token of ``user`` (a lost laptop, a leaked token, a departure).
+    Returns how many tokens were revoked."""
+    user.end_sessions()
+    tokens = db.session.scalars(select(ApiToken).where(ApiToken.user_id == user.id)).all()
+    for token in tokens:
+        db.session.delete(token)
+    return len(tokens)

@@ -7,11 +7,11 @@ from typing import Any
 from flask import Response, jsonify
 from flask_babel import gettext as _
 
-from portal.auth.access import public
-from portal.auth.accounts import authenticate, issue_token
+from portal.auth.access import bearer_token, public
+from portal.auth.accounts import authenticate, issue_token, revoke_token
 from portal.features import ApiDocs
 from portal.http.api import ApiError, json_object, make_api_blueprint, validation_failed
-from portal.http.limits import login_limit
+from portal.http.limits import login_account_limit, login_limit
 from portal.http.openapi import TEXT, errors, json_request, json_response, ref
 from portal.unit_of_work import commit
 
@@ -21,6 +21,7 @@ auth_api = make_api_blueprint("auth_api", __name__)
 @auth_api.post("/auth/tokens")
 @public
 @login_limit
+@login_account_limit
 def create_token() -> tuple[Response, int]:
     payload = json_object()
     given = {
@@ -44,6 +45,16 @@ def create_token() -> tuple[Response, int]:
             "user": {"username": user.username, "role": user.role.value},
         }
     ), 201
+
+
+@auth_api.delete("/auth/tokens/current")
+def revoke_current_token() -> tuple[str, int]:
+    """Sign this token out: it is worthless from now on (the API's logout)."""
+    token = bearer_token()
+    assert token is not None  # the blueprint refused the request otherwise
+    revoke_token(token)
+    commit()
+    return "", 204
 
 
 SCHEMAS: dict[str, dict[str, Any]] = {
@@ -78,5 +89,11 @@ PATHS: dict[str, dict[str, Any]] = {
     },
 }
 
+PATHS["/auth/tokens/current"] = {
+    "delete": {
+        "summary": "Revoke the bearer token this request carries",
+        "responses": {"204": {"description": "Revoked"}, **errors("401")},
+    }
+}
 
 API_DOCS = ApiDocs(PATHS, SCHEMAS)

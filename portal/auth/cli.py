@@ -9,7 +9,7 @@ import click
 from flask.cli import AppGroup
 from sqlalchemy import select
 
-from portal.auth.accounts import hash_password
+from portal.auth.accounts import hash_password, sign_out_everywhere
 from portal.extensions import db
 from portal.models import Bureau, OversightBody, Role, StaffUser
 from portal.unit_of_work import commit
@@ -59,3 +59,15 @@ def _lookup(model: type[OversightBody] | type[Bureau], code: str, option: str) -
     if row is None:
         raise click.ClickException(f"{option}: no such code {code!r}")
     return row
+
+
+@users_cli.command("sign-out")
+@click.argument("username")
+def sign_out_command(username: str) -> None:
+    """End every session and revoke every API token of an account."""
+    user = db.session.scalar(select(StaffUser).where(StaffUser.username == username))
+    if user is None:
+        raise click.ClickException(f"no user {username!r}")
+    revoked = sign_out_everywhere(user)
+    commit()
+    click.echo(f"signed out {username} everywhere ({revoked} token(s) revoked)")

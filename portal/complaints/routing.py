@@ -11,13 +11,24 @@ from portal.complaints.rounds import start_reply_round
 from portal.extensions import db
 from portal.features import EventText
 from portal.http.i18n import current_language
+from portal.jurisdiction.naming import names_bureau
 from portal.models import Bureau, Category, Complaint, ComplaintStatus, Division, Event, RoutedBy, utcnow
 from portal.record import events
-from portal.refusals import N_, Conflict, UnknownTarget
+from portal.refusals import N_, Conflict, Refusal, UnknownTarget
 
 ROUTABLE = frozenset(
     {ComplaintStatus.RECEIVED, ComplaintStatus.TRIAGE, ComplaintStatus.ROUTED, ComplaintStatus.REOPENED}
 )
+
+
+class AccusedBureau(Refusal):
+    """A complaint may not go to the bureau it accuses: its officers would see the complainant's details."""
+
+    code = "accused_bureau"
+    message = N_(
+        "This complaint accuses that bureau of misconduct: route it elsewhere or refer it to oversight."
+    )
+    default_field = "category"
 
 
 class NotRoutable(Conflict):
@@ -56,6 +67,8 @@ def route(
     now = now or utcnow()
     previous = complaint.bureau
     bureau = bureau_for(division or complaint.division, category_key)
+    if complaint.misconduct_alleged and names_bureau(complaint.accused_unit, bureau):
+        raise AccusedBureau(f"{complaint.tracking_code} accuses {bureau.code}")
     complaint.category = bureau.category
     complaint.bureau = bureau
     complaint.routed_by = routed_by

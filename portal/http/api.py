@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping
 from typing import Any, TypeVar
+from urllib.parse import urlsplit
 
 from flask import Blueprint, g, request
 from flask_babel import gettext as _
@@ -37,6 +38,26 @@ def validation_failed(fields: dict[str, list[str]]) -> ApiError:
     return ApiError(422, "validation_failed", _("Some fields need correcting."), fields)
 
 
+UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+
+
+def refuse_cross_site_writes() -> None:
+    """Refuse a write that a browser sends on behalf of another site.
+
+    Machine surfaces take no cookies, so CSRF tokens do not apply; but a plain HTML form on any site can still
+    post ``multipart/form-data`` here from a visitor's browser (no preflight is needed for that), filing in the
+    visitor's name. Browsers say where a request comes from (``Sec-Fetch-Site``, ``Origin``); other clients
+    (curl, apps, partner servers) send neither and are not affected.
+    """
+    if request.method not in UNSAFE_METHODS:
+        return
+    fetch_site = request.headers.get("Sec-Fetch-Site")
+    origin = request.headers.get("Origin")
+    foreign_origin = origin is not None and urlsplit(origin).netloc != request.host
+    if fetch_site in {"cross-site", "same-site"} or (fetch_site is None and foreign_origin):
+        raise ApiError(403, "cross_site", _("Requests from other sites' pages are refused here."))
+
+
 def _authenticate_api_request() -> None:
     if request.method == "OPTIONS" or is_public_endpoint(request.endpoint):
         return
@@ -53,6 +74,7 @@ def make_api_blueprint(name: str, import_name: str) -> Blueprint:
     ambient credential for a forged request to abuse.
     """
     blueprint = Blueprint(name, import_name, url_prefix=API_PREFIX)
+    blueprint.before_request(refuse_cross_site_writes)
     blueprint.before_request(_authenticate_api_request)
     return blueprint
 

@@ -5,12 +5,14 @@ Every handler rolls the session back first, so a failed request never half-store
 
 from __future__ import annotations
 
+import contextlib
 import logging
 from typing import Any
 
 from flask import Flask, Response, jsonify, render_template, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError, SQLAlchemyError
 from werkzeug.exceptions import HTTPException
 
 from portal.auth.access import AuthError, Forbidden
@@ -39,6 +41,12 @@ def _messages() -> dict[int, tuple[str, str]]:
         415: ("unsupported_media_type", _("This kind of content is not accepted here.")),
         429: ("rate_limited", _("Too many requests. Please wait a minute and try again.")),
         500: ("internal_error", _("Something went wrong on our side. Nothing you sent was stored.")),
+        503: (
+            "unavailable",
+            _(
+                "The service is briefly unavailable. Nothing you sent was stored: please try again in a minute."
+            ),
+        ),
     }
 
 
@@ -48,7 +56,8 @@ def error_response(
     message: str | None = None,
     fields: dict[str, list[str]] | None = None,
 ) -> tuple[Response | str, int]:
-    db.session.rollback()
+    with contextlib.suppress(SQLAlchemyError):  # a database that is down cannot even roll back
+        db.session.rollback()
     default_code, default_message = _messages().get(status, ("error", _("The request failed.")))
     code = code or default_code
     message = message or default_message
@@ -98,6 +107,16 @@ def init_app(app: Flask) -> None:
                 400, "csrf_failed", _("The form expired. Reload the page and send it again.")
             )
         return error_response(error.code or 500)
+
+    @app.errorhandler(OperationalError)
+    @app.errorhandler(InterfaceError)
+    def handle_database_down(error: DBAPIError) -> Any:
+        # The database restarting or out of reach: a passing condition, so 503 and a time to come back.
+        log.warning("database unavailable on %s %s: %s", request.method, request.path, error.orig)
+        response, status = error_response(503)
+        if isinstance(response, Response):
+            response.headers["Retry-After"] = "30"
+        return response, status
 
     @app.errorhandler(Exception)
     def handle_unexpected(error: Exception) -> tuple[Response | str, int]:

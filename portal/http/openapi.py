@@ -15,6 +15,7 @@ from flask import Response, jsonify
 from portal.auth.access import public
 from portal.features import ApiDocs, installed
 from portal.http.api import make_api_blueprint
+from portal.http.limits import read_limit
 
 
 def ref(name: str) -> dict[str, str]:
@@ -111,6 +112,7 @@ openapi_api = make_api_blueprint("openapi_api", __name__)
 
 @openapi_api.get("/openapi.json")
 @public
+@read_limit
 def openapi_document() -> Response:
     return jsonify(document())
 

@@ -24,9 +24,16 @@ def _require_login() -> Response | None:
     return redirect(url_for("staff.login", next=request.full_path if request.method == "GET" else None))
 
 
+def _private(response: Response) -> Response:
+    # Staff pages show contact data and unredacted text: no shared cache, no browser history copy may keep them.
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
 def make_staff_blueprint(name: str, import_name: str, url_prefix: str = STAFF_PREFIX) -> Blueprint:
     blueprint = Blueprint(name, import_name, url_prefix=url_prefix)
     blueprint.before_request(_require_login)
+    blueprint.after_request(_private)
     return blueprint
 
 

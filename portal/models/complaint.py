@@ -66,6 +66,9 @@ class Complaint(Model):
     # The category an Open311 client chose (its service_code): a hint shown until the complaint is routed.
     # It routes nothing by itself: routing is by the model or by staff.
     requested_category_key: Mapped[str | None] = mapped_column(String(40))
+    # A photo an Open311 client keeps elsewhere (its media_url): a reference shown with the request, never
+    # fetched, so no part of the evidence checks applies to it.
+    media_url: Mapped[str | None] = mapped_column(String(500))
     category_id: Mapped[int | None] = mapped_column(ForeignKey("categories.id"), index=True)
     bureau_id: Mapped[int | None] = mapped_column(ForeignKey("bureaus.id"), index=True)
     routed_by: Mapped[RoutedBy | None] = mapped_column(str_enum(RoutedBy, "routed_by"))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 from datetime import datetime
 
 from flask_login import UserMixin
@@ -14,6 +15,10 @@ from portal.models.jurisdiction import Bureau, OversightBody
 from portal.models.types import UTCDateTime, str_enum, utcnow
 
 
+def new_session_token() -> str:
+    return secrets.token_hex(16)
+
+
 class StaffUser(UserMixin, Model):
     __tablename__ = "staff_users"
 
@@ -24,10 +29,21 @@ class StaffUser(UserMixin, Model):
     oversight_body_id: Mapped[int | None] = mapped_column(ForeignKey("oversight_bodies.id"))
     bureau_id: Mapped[int | None] = mapped_column(ForeignKey("bureaus.id"))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # Part of every session cookie of this account: changing it signs every saved cookie out (a cookie is only
+    # signed, not stored, so logging out must make the old ones worthless rather than forget them).
+    session_token: Mapped[str] = mapped_column(String(32), default=new_session_token)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     oversight_body: Mapped[OversightBody | None] = relationship()
     bureau: Mapped[Bureau | None] = relationship()
+
+    def get_id(self) -> str:
+        """What Flask-Login keeps in the session: the account and its current session token."""
+        return f"{self.id}:{self.session_token}"
+
+    def end_sessions(self) -> None:
+        """Sign out every session of this account, wherever its cookie was saved."""
+        self.session_token = new_session_token()
 
     @property
     def is_active(self) -> bool:  # Flask-Login refuses sessions of deactivated accounts

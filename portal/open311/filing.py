@@ -11,6 +11,7 @@ import re
 import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
 from flask_babel import gettext as _
 from werkzeug.datastructures import FileStorage, MultiDict
@@ -33,6 +34,7 @@ from portal.open311.mapping import DESCRIPTION_MAX
 
 _ATTRIBUTE_KEY = re.compile(r"^attribute\[([^\]]*)\](\[\])?$")
 CONTACT_PARAMETERS = ("first_name", "last_name", "phone", "email")
+MEDIA_URL_MAX = 500
 # Form field paths (as portal.http.api.form_errors names them) -> Open311 parameters.
 FIELD_PARAMETERS: Mapping[str, str] = {
     "title": "description",  # the title is derived from the description
@@ -60,6 +62,9 @@ ATTRIBUTE_FIELDS: Mapping[str, str] = {
 class Submission:
     form: ComplaintForm  # validated
     uploads: list[Upload]
+    # A photo the client keeps elsewhere: recorded as a reference, never fetched (fetching would skip the
+    # evidence checks and let any caller make us fetch anything).
+    media_url: str | None = None
 
 
 class _Problems:
@@ -77,6 +82,11 @@ class _Problems:
 
     def descriptions(self) -> list[str]:
         return [text for texts in self.by_parameter.values() for text in dict.fromkeys(texts)]
+
+
+def _is_web_address(text: str) -> bool:
+    parts = urlsplit(text)
+    return len(text) <= MEDIA_URL_MAX and parts.scheme in {"http", "https"} and bool(parts.netloc)
 
 
 def derive_title(description: str) -> str:
@@ -174,11 +184,10 @@ def check_submission(
 ) -> Submission:
     """Validate a POST's parameters and ``media`` files; raise :class:`Open311Error` 400 listing every problem."""
     problems = _Problems()
-    if values.get("media_url", "").strip():
-        # Fetching a third party's URL would skip the evidence checks and let callers make us fetch anything.
+    media_url = values.get("media_url", "").strip() or None
+    if media_url is not None and not _is_web_address(media_url):
         problems.add(
-            "media_url",
-            problem("media_url", _("links are not fetched: send the photo itself as a media file")),
+            "media_url", problem("media_url", _("must be an http or https address of at most 500 characters"))
         )
     attributes = _attributes(values, service, problems)
     description = values.get("description", "").strip()
@@ -209,4 +218,4 @@ def check_submission(
             problems.add_if_new(parameter, [problem(parameter, message) for message in messages])
     if problems.by_parameter:
         raise Open311Error(400, problems.descriptions())
-    return Submission(form, uploads)
+    return Submission(form, uploads, media_url)

@@ -126,9 +126,18 @@ def _address(complaint: Complaint, view: Mapping[str, Any], locale: str) -> str:
     return ", ".join(parts)
 
 
-def _media_url(view: Mapping[str, Any], root_url: str) -> str | None:
+def _media_url(complaint: Complaint, view: Mapping[str, Any], root_url: str) -> str | None:
     photos = (view.get("evidence") or {}).get("photos") or []
-    return urljoin(root_url, photos[0]["url"]) if photos else None
+    return urljoin(root_url, photos[0]["url"]) if photos else complaint.media_url
+
+
+def _public_point(complaint: Complaint) -> tuple[float | None, float | None]:
+    """The centre of the complaint's division: public, and coarse enough to point at no home (a complaint's own
+    coordinates can). Clients that skip requests without coordinates still see the request."""
+    division: Division | None = complaint.division
+    while division is not None and (division.latitude is None or division.longitude is None):
+        division = division.parent
+    return (division.latitude, division.longitude) if division is not None else (None, None)
 
 
 def request_document(
@@ -169,8 +178,7 @@ def request_document(
         "address": _address(complaint, view, locale),
         "address_id": None,
         "zipcode": None,
-        # The public projection shows no coordinates (they can point at a home), so neither does Open311.
-        "lat": None,
-        "long": None,
-        "media_url": _media_url(view, root_url),
+        "lat": _public_point(complaint)[0],
+        "long": _public_point(complaint)[1],
+        "media_url": _media_url(complaint, view, root_url),
     }

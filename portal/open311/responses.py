@@ -26,7 +26,8 @@ def requested_format() -> str:
 
 
 def error_response(status: int, descriptions: Sequence[str]) -> Response:
-    spec_status = status if status in ERROR_STATUSES else 400
+    # Client errors the spec has no status for (405, 413, ...) are its 400; our own faults stay 5xx.
+    spec_status = status if status in ERROR_STATUSES or status >= 500 else 400
     errors = [{"code": spec_status, "description": text} for text in descriptions]
     return document_response("errors", errors, requested_format(), spec_status)
 

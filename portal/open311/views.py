@@ -17,7 +17,7 @@ from portal.complaints.forms import draft_from_form
 from portal.complaints.lookup import find_by_code
 from portal.extensions import db, limiter
 from portal.http.i18n import current_language
-from portal.http.limits import lookup_limit
+from portal.http.limits import read_limit
 from portal.models import Complaint, utcnow
 from portal.open311 import open311_bp
 from portal.open311.catalogue import CHANGESET, definition_document, service_list_document, services
@@ -43,14 +43,19 @@ def _zone() -> ZoneInfo:
 
 
 def _parameter(name: str) -> str | None:
-    """A parameter from the form body or the query string (clients differ on where api_key goes)."""
+    """A parameter from the form body or the query string (clients differ on where they put jurisdiction_id)."""
     return request.form.get(name) or request.args.get(name)
+
+
+def _api_key() -> str | None:
+    """The api_key, from the request body only: a key in the URL ends up in every access log on the way."""
+    return request.form.get("api_key") or None
 
 
 def _post_limit_key() -> str:
     # A valid key has its own budget; anything else counts against the caller's address, so guessing keys
     # is limited like everything else.
-    key = _parameter("api_key")
+    key = _api_key()
     if key and key_is_valid(key):
         return "open311-key:" + hashlib.sha256(key.encode()).hexdigest()
     return get_remote_address()
@@ -89,7 +94,7 @@ def handle_open311_error(error: Open311Error) -> Response:
 
 
 @open311_bp.get(f"/discovery.{FMT}")
-@lookup_limit
+@read_limit
 def discovery(fmt: str) -> Response:
     changeset = format_datetime(CHANGESET, _zone())
     document = {
@@ -116,7 +121,7 @@ def discovery(fmt: str) -> Response:
 
 
 @open311_bp.get(f"/services.{FMT}")
-@lookup_limit
+@read_limit
 def service_list(fmt: str) -> Response:
     jurisdiction = _jurisdiction()
     catalogue = services(current_language(), jurisdiction.division_choices)
@@ -124,7 +129,7 @@ def service_list(fmt: str) -> Response:
 
 
 @open311_bp.get(f"/services/<service_code>.{FMT}")
-@lookup_limit
+@read_limit
 def service_definition(service_code: str, fmt: str) -> Response:
     jurisdiction = _jurisdiction()
     found = services(current_language(), jurisdiction.division_choices).get(service_code)
@@ -134,7 +139,7 @@ def service_definition(service_code: str, fmt: str) -> Response:
 
 
 @open311_bp.get(f"/requests.{FMT}")
-@lookup_limit
+@read_limit
 def request_list(fmt: str) -> Response:
     jurisdiction = _jurisdiction()
     search = parse_search(request.args, utcnow())
@@ -142,7 +147,7 @@ def request_list(fmt: str) -> Response:
 
 
 @open311_bp.get(f"/requests/<service_request_id>.{FMT}")
-@lookup_limit
+@read_limit
 def request_detail(service_request_id: str, fmt: str) -> Response:
     jurisdiction = _jurisdiction()
     complaint = find_by_code(service_request_id)
@@ -152,7 +157,7 @@ def request_detail(service_request_id: str, fmt: str) -> Response:
 
 
 @open311_bp.get(f"/tokens/<token>.{FMT}")
-@lookup_limit
+@read_limit
 def token_lookup(token: str, fmt: str) -> Response:  # noqa: ARG001 - fmt picks the error's format
     # Every service is realtime: POST answers with the service_request_id at once and never issues a token.
     raise Open311Error(404, [not_found("token", token[:64])])
@@ -162,7 +167,11 @@ def token_lookup(token: str, fmt: str) -> Response:  # noqa: ARG001 - fmt picks 
 @limiter.limit(POST_LIMIT, key_func=_post_limit_key)
 def create_request(fmt: str) -> Response:
     # Order of checks (spec tables): api_key, then jurisdiction, then service_code, then every field at once.
-    api_key = _parameter("api_key")
+    if request.args.get("api_key"):
+        raise Open311Error(
+            400, [_("api_key must be sent in the request body, never in the URL: URLs are written to logs")]
+        )
+    api_key = _api_key()
     if not api_key:
         raise Open311Error(403, [not_provided("api_key")])
     if not key_is_valid(api_key):
@@ -180,6 +189,7 @@ def create_request(fmt: str) -> Response:
     complaint = db.session.get_one(Complaint, receipt.complaint_id)
     if chosen.code in CATEGORY_KEYS:
         complaint.requested_category_key = chosen.code
+    complaint.media_url = submission.media_url
     commit()
     # After the commit: the inline classification job may already have routed it.
     notice = service_notice(timeline.public_complaint(complaint, locale), _zone())

@@ -11,7 +11,7 @@ from portal.auth.access import public
 from portal.complaints.lookup import require_complaint
 from portal.features import ApiDocs
 from portal.http.api import ApiError, make_api_blueprint, validation_failed
-from portal.http.limits import lookup_limit
+from portal.http.limits import lookup_limit, read_limit
 from portal.http.openapi import CODE_PARAMETER, errors, json_response
 from portal.models import Complaint
 from portal.record import store as record_store
@@ -32,7 +32,7 @@ def _current_head() -> Any:
 
 @record_api.get("/ledger/head")
 @public
-@lookup_limit
+@read_limit
 def head() -> Response:
     tree_head = _current_head()
     return jsonify(

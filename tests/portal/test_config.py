@@ -16,6 +16,8 @@ def test_embedded_defaults_need_no_server(tmp_path: Path) -> None:
     assert settings.REDIS_URL is None
     assert settings.RATELIMIT_STORAGE_URI == "memory://"
     assert settings.UPLOAD_FOLDER.startswith(str(tmp_path.resolve()))
+    # Staff cookies never travel in clear unless an operator says so (`make run` does, on plain http).
+    assert settings.SESSION_COOKIE_SECURE is True
     # Only the test suite makes key stretching cheap.
     assert settings.PASSWORD_HASH_METHOD == "scrypt"
     # The deadlines are the policy's own defaults, defined once.

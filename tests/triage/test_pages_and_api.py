@@ -203,3 +203,25 @@ def test_corrections_replace_earlier_labels_of_the_same_complaint(app: Flask, cl
             find_by_code(code), category_key="transport", staff=officer, reason="实为交通"
         )
         assert [label for _title, _body, label in decisions.labelled_examples()] == ["transport"]
+
+
+def test_a_complaint_never_goes_to_the_bureau_it_accuses(app: Flask, client: FlaskClient) -> None:
+    with app.app_context():
+        headers = bearer("accused-check", Role.TRIAGE)
+    code = file_via_api(
+        client, misconduct={"accused_name": "王科长", "accused_unit": "A1区环保局", "party_member": "no"}
+    )["tracking_code"]
+    refused = client.post(
+        f"/api/v1/complaints/{code}/routing",
+        json={"category": "environment", "reason": "河道污染"},
+        headers=headers,
+    )
+    assert refused.status_code == 422
+    assert refused.get_json()["error"]["code"] == "accused_bureau"
+    assert "category" in refused.get_json()["error"]["fields"]
+    elsewhere = client.post(
+        f"/api/v1/complaints/{code}/routing",
+        json={"category": "environment", "division": "XD-A", "reason": "由上级生态环境局办理"},
+        headers=headers,
+    )
+    assert elsewhere.status_code == 201

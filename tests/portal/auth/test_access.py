@@ -123,3 +123,57 @@ def test_tokens_are_stored_hashed(app: Flask) -> None:
         stored = db.session.scalars(select(ApiToken.token_hash)).one()
     assert token not in stored
     assert len(stored) == 64
+
+
+def test_a_cookie_saved_before_logout_opens_nothing_after_it(app: Flask, client: FlaskClient) -> None:
+    with app.app_context():
+        make_staff("tri", Role.TRIAGE)
+    client.post("/staff/login", data={"username": "tri", "password": PASSWORD})
+    saved = client.get_cookie("session")
+    assert saved is not None
+    assert client.get("/staff/triage/").status_code == 200
+    client.post("/staff/logout")
+    thief = app.test_client()
+    thief.set_cookie("session", saved.value)
+    replayed = thief.get("/staff/triage/")
+    assert replayed.status_code == 302
+    assert "/staff/login" in replayed.headers["Location"]
+
+
+@pytest.mark.parametrize("config_overrides", [{"WTF_CSRF_ENABLED": True}])
+def test_signing_in_starts_a_fresh_session(app: Flask, client: FlaskClient) -> None:
+    with app.app_context():
+        make_staff("tri", Role.TRIAGE)
+    page = client.get("/staff/login").get_data(as_text=True)
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page)
+    assert token is not None
+    with client.session_transaction() as before:
+        anonymous_secret = before["csrf_token"]
+    client.post("/staff/login", data={"username": "tri", "password": PASSWORD, "csrf_token": token.group(1)})
+    with client.session_transaction() as after:
+        assert after.get("csrf_token") != anonymous_secret
+
+
+def test_an_api_token_can_be_revoked(app: Flask, client: FlaskClient) -> None:
+    with app.app_context():
+        make_staff("tri", Role.TRIAGE)
+    issued = client.post("/api/v1/auth/tokens", json={"username": "tri", "password": PASSWORD}).get_json()
+    headers = {"Authorization": f"Bearer {issued['token']}"}
+    assert client.get("/api/v1/triage/queue", headers=headers).status_code == 200
+    assert client.delete("/api/v1/auth/tokens/current", headers=headers).status_code == 204
+    assert client.get("/api/v1/triage/queue", headers=headers).status_code == 401
+
+
+def test_signing_an_account_out_everywhere(app: Flask, client: FlaskClient) -> None:
+    with app.app_context():
+        user = make_staff("tri", Role.TRIAGE)
+        token, _expires = issue_token(user)
+        from portal.unit_of_work import commit
+
+        commit()
+    client.post("/staff/login", data={"username": "tri", "password": PASSWORD})
+    result = app.test_cli_runner().invoke(args=["users", "sign-out", "tri"])
+    assert result.exit_code == 0, result.output
+    assert "1 token(s) revoked" in result.output
+    assert client.get("/staff/triage/").status_code == 302
+    assert client.get("/api/v1/triage/queue", headers={"Authorization": f"Bearer {token}"}).status_code == 401

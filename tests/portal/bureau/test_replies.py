@@ -95,7 +95,7 @@ def test_a_bureau_never_sees_who_reported_misconduct(app: Flask, client: FlaskCl
         complaint = routed_complaint(
             client,
             contact={"name": "王秀英", "phone": "13912345678"},
-            misconduct={"accused_unit": "A1区生态环境局", "party_member": "no"},
+            misconduct={"accused_unit": "A1区某街道办事处", "party_member": "no"},
         )
         code = complaint.tracking_code
     client.post("/staff/login", data={"username": "env", "password": PASSWORD})

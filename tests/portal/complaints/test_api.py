@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pytest
@@ -216,3 +217,32 @@ def test_phone_numbers_are_stored_compact(app: Flask, client: FlaskClient) -> No
 def test_addresses_are_redacted_too(client: FlaskClient) -> None:
     code = file_via_api(client, address="人民路5号，电话13912345678")["tracking_code"]
     assert "13912345678" not in client.get(f"/api/v1/complaints/{code}").get_json()["address"]
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [
+        {"Origin": "https://elsewhere.example", "Sec-Fetch-Site": "cross-site"},
+        {"Origin": "https://elsewhere.example"},
+        {"Sec-Fetch-Site": "cross-site"},
+    ],
+)
+def test_a_form_on_another_site_cannot_file_through_the_visitors_browser(
+    app: Flask, client: FlaskClient, headers: dict[str, str]
+) -> None:
+    data = {"complaint": json.dumps(complaint_payload())}
+    refused = client.post(
+        "/api/v1/complaints", data=data, content_type="multipart/form-data", headers=headers
+    )
+    assert refused.status_code == 403
+    assert refused.get_json()["error"]["code"] == "cross_site"
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(Complaint)) == 0
+    # Apps, scripts and partner servers send no Origin; our own origin is ours.
+    for same in ({}, {"Origin": "http://localhost", "Sec-Fetch-Site": "same-origin"}):
+        assert (
+            client.post(
+                "/api/v1/complaints", data=data, content_type="multipart/form-data", headers=same
+            ).status_code
+            == 201
+        )

@@ -197,3 +197,36 @@ def test_originals_are_for_authorised_staff_only(app: Flask, client: FlaskClient
     with client.get(f"/staff/evidence/{photo_id}") as original:
         assert original.status_code == 200
         assert original.headers["Cache-Control"] == "private, no-store"
+
+
+def test_a_bureau_never_sees_where_when_or_with_what_a_misconduct_reporter_took_a_photo(
+    app: Flask, client: FlaskClient
+) -> None:
+    from portal.complaints.routing import route
+    from portal.domain import Role
+    from portal.models import RoutedBy
+    from portal.unit_of_work import commit
+    from tests.factories import PASSWORD, make_staff
+
+    allegation = {"accused_name": "某科长", "accused_unit": "A1区某街道办事处", "party_member": "no"}
+    response = file_with_photos(client, (jpeg_with_gps(), "a.jpg"), misconduct=allegation)
+    code = response.get_json()["tracking_code"]
+    with app.app_context():
+        complaint = db.session.scalars(select(Complaint).where(Complaint.tracking_code == code)).one()
+        route(complaint, "environment", routed_by=RoutedBy.STAFF, actor="staff:test")
+        commit()
+        make_staff("bureau", Role.BUREAU, bureau="XD-A1:environment")
+        make_staff("tri", Role.TRIAGE)
+    client.post("/staff/login", data={"username": "bureau", "password": PASSWORD})
+    bureau_page = client.get(f"/staff/bureau/{code}")
+    assert bureau_page.status_code == 200
+    shown = bureau_page.get_data(as_text=True)
+    assert "28.23100" not in shown
+    assert "HUAWEI" not in shown
+    assert "km" not in shown
+    assert bureau_page.headers["Cache-Control"] == "private, no-store"
+    client.post("/staff/logout")
+    client.post("/staff/login", data={"username": "tri", "password": PASSWORD})
+    triage_page = client.get(f"/staff/triage/{code}").get_data(as_text=True)
+    assert "28.23100" in triage_page
+    assert "HUAWEI" in triage_page

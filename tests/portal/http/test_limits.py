@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import socket
+from collections.abc import Callable
+
 import pytest
+from flask import Flask
 from flask.testing import FlaskClient
 
-from tests.factories import complaint_payload
+from tests.factories import complaint_payload, file_via_api
 
 LIMITED = {"RATELIMIT_ENABLED": True, "RATELIMIT_INTAKE": "2 per minute", "RATELIMIT_LOOKUP": "3 per minute"}
 
@@ -28,3 +32,64 @@ def test_filing_is_rate_limited_across_form_and_api(client: FlaskClient) -> None
 def test_lookups_are_rate_limited(client: FlaskClient) -> None:
     statuses = [client.get("/api/v1/complaints/FA-0000-0000-0000").status_code for _ in range(4)]
     assert statuses == [404, 404, 404, 429]
+
+
+def closed_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def test_with_redis_down_the_portal_files_and_answers_and_still_limits(
+    app_factory: Callable[..., Flask],
+) -> None:
+    dead = f"redis://127.0.0.1:{closed_port()}/0"
+    down = app_factory(
+        REDIS_URL=dead,
+        RATELIMIT_ENABLED=True,
+        RATELIMIT_STORAGE_URI=dead,
+        RATELIMIT_INTAKE="50 per minute",
+    )
+    client = down.test_client()
+    codes = [file_via_api(client)["tracking_code"] for _ in range(50)]
+    assert len(set(codes)) == 50
+    # The 51st in the minute is refused: the limits are counted in memory meanwhile.
+    assert client.post("/api/v1/complaints", json=complaint_payload()).status_code == 429
+    assert client.get(f"/track/{codes[0]}").status_code == 200
+    assert client.get(f"/api/v1/complaints/{codes[0]}").status_code == 200
+    assert client.post("/staff/login", data={"username": "nobody", "password": "x" * 12}).status_code == 401
+    assert client.get("/accountability").status_code == 200
+    assert client.get("/api/v1/ledger/head").status_code == 200
+
+
+@pytest.mark.parametrize(
+    "config_overrides", [{"RATELIMIT_ENABLED": True, "RATELIMIT_LOGIN": "1000 per minute"}]
+)
+def test_guesses_at_one_account_are_limited_whatever_the_address(client: FlaskClient) -> None:
+    statuses = [
+        client.post(
+            "/staff/login",
+            data={"username": "Demo-Admin ", "password": f"guess-{number}"},
+            environ_base={"REMOTE_ADDR": f"198.51.100.{number}"},
+        ).status_code
+        for number in range(1, 8)
+    ]
+    assert statuses[:5] == [401] * 5
+    assert statuses[5:] == [429, 429]
+    api = client.post(
+        "/api/v1/auth/tokens",
+        json={"username": "demo-admin", "password": "guess"},
+        environ_base={"REMOTE_ADDR": "203.0.113.9"},
+    )
+    assert api.status_code == 429  # the same account, counted across the page and the API
+    other = client.post("/staff/login", data={"username": "someone-else", "password": "guess"})
+    assert other.status_code == 401
+
+
+@pytest.mark.parametrize(
+    "config_overrides", [{"RATELIMIT_ENABLED": True, "RATELIMIT_LOOKUP": "3 per minute"}]
+)
+def test_cheap_reads_have_a_higher_limit_of_their_own(client: FlaskClient) -> None:
+    statuses = [client.get("/open311/v2/services.json").status_code for _ in range(70)]
+    assert set(statuses) == {200}
+    assert client.get("/api/v1/openapi.json").status_code == 200

@@ -148,11 +148,16 @@ def test_api_key_missing_wrong_or_revoked_is_403(app: Flask, client: FlaskClient
     assert complaint_count(app) == 0
 
 
-def test_api_key_and_jurisdiction_may_come_in_the_query_string(client: FlaskClient, api_key: str) -> None:
+def test_jurisdiction_may_come_in_the_query_string_but_never_the_api_key(
+    client: FlaskClient, api_key: str
+) -> None:
     response = client.post(
-        f"{BASE}/requests.json?api_key={api_key}&jurisdiction_id=XD", data=dict(VALID_REQUEST)
+        f"{BASE}/requests.json?jurisdiction_id=XD", data={**VALID_REQUEST, "api_key": api_key}
     )
     assert response.status_code == 200, response.get_data(as_text=True)
+    # A key in the URL lands in every access log on its way: refused, even when it is valid.
+    (in_url,) = refused(client.post(f"{BASE}/requests.json?api_key={api_key}", data=dict(VALID_REQUEST)), 400)
+    assert "api_key" in in_url
 
 
 def test_service_code_and_jurisdiction_are_checked_before_the_fields(
@@ -194,7 +199,7 @@ def test_every_missing_field_is_one_error(app: Flask, client: FlaskClient, api_k
         ({"attribute[division]": "XD-Z9"}, "attribute[division]"),
         ({"attribute[colour]": "red"}, "attribute[colour]"),
         ({"attribute[division][]": "XD-A1"}, "attribute[division]"),
-        ({"media_url": "http://example.com/a.jpg"}, "media_url"),
+        ({"media_url": "javascript:alert(1)"}, "media_url"),
     ],
 )
 def test_each_field_error_names_its_parameter(
@@ -207,11 +212,23 @@ def test_each_field_error_names_its_parameter(
 
 
 def test_location_by_coordinates_alone_is_enough(app: Flask, client: FlaskClient, api_key: str) -> None:
-    code = file_request(client, api_key, lat="28.23", long="112.99", drop=("address_string",))
+    code = file_request(client, api_key, lat="28.2412", long="112.9871", drop=("address_string",))
     complaint = stored(app, code)
-    assert (complaint.latitude, complaint.longitude, complaint.address) == (28.23, 112.99, None)
+    assert (complaint.latitude, complaint.longitude, complaint.address) == (28.2412, 112.9871, None)
     (request,) = client.get(f"{BASE}/requests/{code}.json").get_json()
-    assert (request["lat"], request["long"]) == (None, None)  # the public view never shows coordinates
+    # Never the complaint's own point (it can be a home): the centre of its district, which is public.
+    assert (request["lat"], request["long"]) == (28.23, 112.99) != (28.2412, 112.9871)  # District A1's centre
+
+
+def test_a_media_url_is_kept_as_a_reference_and_never_fetched(
+    app: Flask, client: FlaskClient, api_key: str
+) -> None:
+    code = file_request(client, api_key, media_url="https://photos.example.org/report/17.jpg")
+    assert stored(app, code).media_url == "https://photos.example.org/report/17.jpg"
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(Photo)) == 0
+    (request,) = client.get(f"{BASE}/requests/{code}.json").get_json()
+    assert request["media_url"] == "https://photos.example.org/report/17.jpg"
 
 
 def test_media_upload_attaches_evidence(app: Flask, client: FlaskClient, api_key: str) -> None:

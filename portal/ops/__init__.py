@@ -1,0 +1,1 @@
+"""Operating the portal: liveness and readiness, Prometheus metrics, structured logs."""
