@@ -39,6 +39,8 @@ class Settings:
     MODEL_FOLDER: str
     LEDGER_FOLDER: str
     JOBS_QUEUE: str = "fire-alarm"
+    # Photos and retraining: slow work on a queue of its own, so classification never waits behind it.
+    JOBS_MEDIA_QUEUE: str = "fire-alarm-media"
     # Seconds a complaint may sit in "received" before the sweep assumes its job was lost and re-enqueues it.
     JOBS_REQUEUE_AFTER_SECONDS: int = 120
     TRIAGE_THRESHOLD: float | None = None
@@ -70,6 +72,10 @@ class Settings:
     )
     # Evidence: 5 photos of 10 MB each plus the form itself.
     EVIDENCE_MAX_BYTES: int = 10 * 1024 * 1024
+    # Leading zero bits of the intake proof of work (0: none; 16 takes a browser a second or two).
+    INTAKE_POW_BITS: int = 0
+    # Pixels of all the photos of one request together (a 12-megapixel phone photo is 12 000 000).
+    EVIDENCE_PIXEL_BUDGET: int = 60_000_000
     MAX_CONTENT_LENGTH: int = 52 * 1024 * 1024
     SESSION_COOKIE_HTTPONLY: bool = True
     SESSION_COOKIE_SAMESITE: str = "Lax"
@@ -196,4 +202,5 @@ def settings_from_env(environ: Mapping[str, str], instance_path: Path) -> Settin
         RATELIMIT_STORAGE_URI=environ.get("RATELIMIT_STORAGE_URI") or redis_url or "memory://",
         SESSION_COOKIE_SECURE=_bool(environ, "SESSION_COOKIE_SECURE", Settings.SESSION_COOKIE_SECURE),
         TRUSTED_PROXIES=_int(environ, "TRUSTED_PROXIES", Settings.TRUSTED_PROXIES),
+        INTAKE_POW_BITS=_int(environ, "INTAKE_POW_BITS", Settings.INTAKE_POW_BITS),
     )

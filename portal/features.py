@@ -34,7 +34,8 @@ SHARED_GROUPS: Mapping[str, str] = {"seed": "Load reference data.", "jobs": "Bac
 
 @dataclass(frozen=True)
 class Job:
-    """A background job by name; ``every_seconds`` also has the worker run it on a timer (without arguments).
+    """A background job by name, on the ``main`` or the ``media`` queue, given ``timeout_seconds`` to finish;
+    ``every_seconds`` also has the worker run it on a timer (without arguments).
 
     ``replaces`` lets a later feature take over an earlier one's job (triage classifies what the portal would
     otherwise send to a human)."""
@@ -43,6 +44,8 @@ class Job:
     handler: Callable[..., object]
     every_seconds: int | None = None
     replaces: bool = False
+    queue: str = jobs.MAIN
+    timeout_seconds: int = jobs.JOB_TIMEOUT_SECONDS
 
 
 @dataclass(frozen=True)
@@ -148,7 +151,14 @@ def install(app: Flask, feature: Feature) -> None:
         for command in commands:
             group.add_command(command)
     for job in feature.jobs:
-        jobs.register(app, job.name, job.handler, replace=job.replaces)
+        jobs.register(
+            app,
+            job.name,
+            job.handler,
+            replace=job.replaces,
+            queue=job.queue,
+            timeout_seconds=job.timeout_seconds,
+        )
         if job.every_seconds is not None:
             jobs.register_periodic(app, job.name, job.every_seconds)
     for subscription in feature.receivers:

@@ -8,7 +8,7 @@ from flask import Response, jsonify, request, url_for
 from flask_babel import gettext as _
 
 from portal.auth.access import public
-from portal.complaints import filing, timeline
+from portal.complaints import antispam, filing, timeline
 from portal.complaints.followup import add_follow_up
 from portal.complaints.forms import ComplaintForm, FollowUpForm, draft_from_form
 from portal.complaints.lookup import require_complaint
@@ -26,7 +26,7 @@ from portal.http.api import (
     validation_failed,
 )
 from portal.http.i18n import current_language
-from portal.http.limits import intake_limit, lookup_limit
+from portal.http.limits import intake_limit, lookup_limit, read_limit
 from portal.http.openapi import CODE_PARAMETER, NULLABLE_TEXT, TEXT, errors, json_request, json_response, ref
 from portal.jurisdiction.service import division_choices
 from portal.unit_of_work import commit
@@ -63,6 +63,7 @@ def file_complaint() -> tuple[Response, int, dict[str, str]]:
     if type_errors or not valid:
         # A field with the wrong type was left out, so the form may call it missing: the type error wins.
         raise validation_failed({**form_errors(form), **type_errors})
+    antispam.screen(form)
     receipt = filing.file_complaint(draft_from_form(form, language), uploads)
     commit()
     status_url = url_for("complaints_api.complaint_status", code=receipt.tracking_code, _external=True)
@@ -77,6 +78,17 @@ def file_complaint() -> tuple[Response, int, dict[str, str]]:
         "content_salt": receipt.content_salt,
     }
     return jsonify(body), 201, {"Location": status_url}
+
+
+@complaints_api.get("/complaints/challenge")
+@public
+@read_limit
+def intake_challenge() -> Response:
+    """A proof-of-work challenge to send with a complaint (``pow``), when this portal asks for one."""
+    if antispam.required_bits() == 0:
+        return jsonify({"required": False, "bits": 0, "challenge": None})
+    challenge = antispam.new_challenge()
+    return jsonify({"required": True, "bits": challenge.bits, "challenge": challenge.text})
 
 
 @complaints_api.get("/complaints/<code>")
@@ -114,6 +126,12 @@ SCHEMAS: dict[str, dict[str, Any]] = {
             "contact": {
                 "type": "object",
                 "properties": {"name": TEXT, "phone": TEXT, "email": {"type": "string", "format": "email"}},
+            },
+            "website": {"type": "string", "description": "Leave out or empty (a trap for form-filling bots)"},
+            "pow": {
+                "type": "object",
+                "description": "The proof of work, when GET /complaints/challenge says one is required",
+                "properties": {"challenge": TEXT, "nonce": TEXT},
             },
             "misconduct": {
                 "type": "object",
@@ -228,6 +246,28 @@ PATHS: dict[str, dict[str, Any]] = {
                 "413": json_response("The upload is larger than the photos allow", ref("Error")),
                 "415": json_response("Neither JSON nor multipart", ref("Error")),
                 **errors("400", "422", "429"),
+            },
+        }
+    },
+    "/complaints/challenge": {
+        "get": {
+            "summary": "A proof-of-work challenge for filing, when this portal asks for one",
+            "description": "Find a nonce such that SHA-256(challenge + ':' + nonce) starts with `bits` zero bits "
+            "and send both as `pow` with the complaint. Each challenge is accepted once, within an hour.",
+            "security": [],
+            "responses": {
+                "200": json_response(
+                    "The challenge (null when none is required)",
+                    {
+                        "type": "object",
+                        "properties": {
+                            "required": {"type": "boolean"},
+                            "bits": {"type": "integer"},
+                            "challenge": NULLABLE_TEXT,
+                        },
+                    },
+                ),
+                **errors("429"),
             },
         }
     },

@@ -1,6 +1,6 @@
 """Complaints: filing, lookup, follow-up and the public status page, on the web and in the API."""
 
-from portal.complaints import filing, followup, processing, routing
+from portal.complaints import antispam, filing, followup, processing, routing
 from portal.complaints.api import API_DOCS, complaints_api
 from portal.complaints.cli import sweep_command
 from portal.complaints.pages import complaint_pages
@@ -13,8 +13,9 @@ FEATURE = Feature(
     subcommands={"jobs": (sweep_command,)},
     jobs=(
         # Until a classifier is installed (the triage feature replaces this job), every complaint waits for a human.
-        Job(processing.CLASSIFY_JOB, processing.await_triage),
-        Job(processing.REQUEUE_JOB, processing.requeue_stale, every_seconds=60),
+        Job(processing.CLASSIFY_JOB, processing.await_triage, timeout_seconds=60),
+        Job(processing.REQUEUE_JOB, processing.requeue_stale, every_seconds=60, timeout_seconds=120),
+        Job(antispam.FORGET_JOB, antispam.forget_expired_challenges, every_seconds=3600, timeout_seconds=120),
     ),
     timeline={**filing.TIMELINE, **processing.TIMELINE, **routing.TIMELINE, **followup.TIMELINE},
     api_docs=API_DOCS,

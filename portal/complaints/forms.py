@@ -17,6 +17,7 @@ from wtforms import (
     FloatField,
     Form,
     FormField,
+    HiddenField,
     MultipleFileField,
     SelectField,
     StringField,
@@ -153,6 +154,11 @@ class ComplaintForm(FlaskForm):
     anonymous = BooleanField(_l("File anonymously (no contact details are stored)"))
     contact = FormField(ContactForm)
     misconduct = FormField(MisconductForm)
+    # Never shown: people leave it empty, form-filling bots do not (portal.complaints.antispam).
+    website = StringField(_l("Leave this field empty"), filters=[clean_line])
+    # The proof of work, when INTAKE_POW_BITS asks for one: the signed challenge and the nonce the page found.
+    pow_challenge = HiddenField()
+    pow_nonce = HiddenField()
     # Checked by portal.evidence.photos (type from the bytes, size, bombs), not by WTForms.
     evidence = MultipleFileField(_l("Photos (optional, up to 5: JPEG, PNG or WebP, 10 MB each)"))
 

@@ -14,7 +14,7 @@ from flask import (
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
-from portal.complaints import filing, timeline
+from portal.complaints import antispam, filing, timeline
 from portal.complaints.followup import add_follow_up
 from portal.complaints.forms import ComplaintForm, FollowUpForm, draft_from_form
 from portal.complaints.lookup import find_by_code
@@ -36,7 +36,7 @@ def file_complaint() -> str | Response | tuple[str, int]:
     language = current_language()
     form = ComplaintForm(division_choices=division_choices(language))
     if not form.is_submitted():
-        return render_template("complaints/file.html", form=form)
+        return _form_page(form)
     valid = form.validate()
     uploads: list[Upload] = []
     try:
@@ -45,7 +45,11 @@ def file_complaint() -> str | Response | tuple[str, int]:
         form.evidence.errors = [*form.evidence.errors, *rejected.messages]
         valid = False
     if not valid:
-        return render_template("complaints/file.html", form=form), 422
+        return _form_page(form, 422)
+    try:
+        antispam.screen(form)
+    except Refusal as refusal:
+        return _form_page(form, show_refusal(form, refusal))
     receipt = filing.file_complaint(draft_from_form(form, language), uploads)
     commit()
     # The receipt is the answer to the POST itself: the secret is never stored in clear, not even in the
@@ -53,6 +57,11 @@ def file_complaint() -> str | Response | tuple[str, int]:
     response = make_response(render_template("complaints/receipt.html", receipt=receipt), 201)
     response.headers["Cache-Control"] = "no-store"
     return response
+
+
+def _form_page(form: ComplaintForm, status: int = 200) -> tuple[str, int]:
+    antispam.offer_challenge(form)
+    return render_template("complaints/file.html", form=form, pow_bits=antispam.required_bits()), status
 
 
 @complaint_pages.get("/track")

@@ -15,7 +15,7 @@ from werkzeug.datastructures import MultiDict
 
 from portal.http.api import PayloadError, boolean_value, number_value, object_value, text_value
 
-TEXT_FIELDS = ("title", "body", "division", "address")
+TEXT_FIELDS = ("title", "body", "division", "address", "website")
 NUMBER_FIELDS = ("lat", "lon")
 CONTACT_FIELDS = ("name", "phone", "email")
 MISCONDUCT_FIELDS = ("accused_name", "accused_unit", "party_member")
@@ -55,4 +55,7 @@ def complaint_formdata(payload: Any) -> tuple[MultiDict[str, str], dict[str, lis
         data["misconduct-alleged"] = "y"
     for name in MISCONDUCT_FIELDS:
         put(f"misconduct-{name}", text_value(misconduct.get(name), f"misconduct.{name}", errors))
+    proof = object_value(payload.get("pow"), "pow", errors)
+    put("pow_challenge", text_value(proof.get("challenge"), "pow.challenge", errors))
+    put("pow_nonce", text_value(proof.get("nonce"), "pow.nonce", errors))
     return data, errors

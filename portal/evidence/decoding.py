@@ -41,6 +41,19 @@ def require_accepted_type(data: bytes, label: str) -> str:
     return mime
 
 
+def pixel_count(data: bytes) -> int | None:
+    """Width times height from the header alone (no pixel is decoded), or None if the header is unreadable."""
+    mime = sniff_mime(data)
+    if mime is None:
+        return None
+    try:
+        with pillow_guard():
+            width, height = Image.open(io.BytesIO(data), formats=[PILLOW_FORMAT[mime]]).size
+    except Exception:  # unreadable: the full inspection reports it with the right code
+        return None
+    return width * height
+
+
 def decode(data: bytes, mime: str, *, max_pixels: int, label: str) -> Image.Image:
     """The fully decoded image, inside `pillow_guard()`. EvidenceError: decompression_bomb or corrupt."""
     too_many_pixels = EvidenceError(

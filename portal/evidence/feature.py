@@ -6,6 +6,7 @@ from portal.evidence import photos
 from portal.evidence.labels import PHOTO_CHECK_LABELS
 from portal.evidence.pages import evidence_pages, evidence_staff
 from portal.features import Feature, Job
+from portal.jobs import MEDIA
 from portal.models import Complaint
 
 
@@ -16,7 +17,8 @@ def _may_see_originals(complaint: Complaint) -> bool:
 FEATURE = Feature(
     name="evidence",
     pages=(evidence_pages, evidence_staff),
-    jobs=(Job(photos.PUBLISH_JOB, photos.publish),),
+    # Re-encoding a large photo takes seconds: on the media queue, never in front of a classification.
+    jobs=(Job(photos.PUBLISH_JOB, photos.publish, queue=MEDIA, timeout_seconds=180),),
     public_sections={"evidence": photos.public_section},
     template_globals={
         "evidence_for": photos.photos_of,

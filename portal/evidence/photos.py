@@ -28,6 +28,7 @@ from portal.evidence import (
     inspect_upload,
     public_copy,
 )
+from portal.evidence.decoding import pixel_count
 from portal.evidence.models import Photo
 from portal.extensions import db
 from portal.models import Complaint, StaffUser
@@ -72,12 +73,23 @@ def inspect_files(files: list[FileStorage]) -> list[Upload]:
     chosen = [file for file in files if file and file.filename]
     if len(chosen) > MAX_PHOTOS:
         raise EvidenceRejected([_("At most %(count)d photos.", count=MAX_PHOTOS)])
+    limit = current_app.config["EVIDENCE_MAX_BYTES"]
+    # Read one byte more than allowed, so an oversized file is recognised without reading all of it.
+    read = [(Path(file.filename or "photo").name[:80], file.stream.read(limit + 1)) for file in chosen]
+    # A pixel budget for the whole request, checked from the headers before any pixel is decoded: a few
+    # well-compressed giant images would otherwise cost a web worker many seconds and hundreds of MB.
+    budget = current_app.config["EVIDENCE_PIXEL_BUDGET"]
+    if sum(pixel_count(data) or 0 for _name, data in read) > budget:
+        raise EvidenceRejected(
+            [
+                _(
+                    "Together these photos have more than %(mp)s megapixels: send fewer or smaller ones.",
+                    mp=f"{budget / 1e6:g}",
+                )
+            ]
+        )
     uploads, problems = [], []
-    for file in chosen:
-        name = Path(file.filename or "photo").name[:80]
-        # Read one byte more than allowed, so an oversized file is recognised without reading all of it.
-        limit = current_app.config["EVIDENCE_MAX_BYTES"]
-        data = file.stream.read(limit + 1)
+    for name, data in read:
         try:
             uploads.append(Upload(data, inspect_upload(data, name, max_bytes=limit)))
         except EvidenceError as error:

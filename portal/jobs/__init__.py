@@ -7,6 +7,8 @@ transaction that created its subject has committed: :func:`portal.unit_of_work.c
 sweep re-enqueues whatever is still unprocessed.
 
 Jobs take ids, reload what they need, and are idempotent, so a retry or a duplicate from the sweep is harmless.
+Each job names its queue: ``main`` for the quick work citizens wait on (classification, sweeps), ``media`` for
+slow work (photos, retraining), served by workers of its own so that nothing quick ever waits behind it.
 """
 
 from __future__ import annotations
@@ -34,7 +36,10 @@ EXTENSION_KEY = "fire_alarm.jobs"
 _PENDING_KEY = "fire_alarm.pending_jobs"
 
 JOB_TIMEOUT_SECONDS = 300
+MAIN, MEDIA = "main", "media"
+QUEUE_KINDS = (MAIN, MEDIA)
 RETRY_INTERVALS_SECONDS = (10, 60, 300)
+
 FAILURE_TTL_SECONDS = 7 * 24 * 3600
 FINISHED_OR_DEAD = frozenset({JobStatus.FINISHED, JobStatus.FAILED, JobStatus.STOPPED, JobStatus.CANCELED})
 
@@ -45,36 +50,55 @@ class PeriodicJob:
     interval_seconds: int
 
 
+@dataclass(frozen=True)
+class JobSpec:
+    handler: Handler
+    queue: str = MAIN
+    timeout_seconds: int = JOB_TIMEOUT_SECONDS
+
+
 @dataclass
 class JobRegistry:
-    """The app's job handlers by name, plus the jobs the worker runs on a timer."""
+    """The app's jobs by name (handler, queue, timeout), plus the jobs the worker runs on a timer."""
 
     redis_url: str | None
-    queue_name: str
-    handlers: dict[str, Handler] = field(default_factory=dict)
+    queue_names: dict[str, str]  # queue kind -> rq queue name
+    handlers: dict[str, JobSpec] = field(default_factory=dict)
     periodic: list[PeriodicJob] = field(default_factory=list)
-    _queue: Queue | None = None
+    _connection: Redis | None = None
 
-    def queue(self) -> Queue:
+    def connection(self) -> Redis:
         if self.redis_url is None:
             raise RuntimeError("no REDIS_URL configured: jobs run inline")
-        if self._queue is None:
+        if self._connection is None:
             # Short timeouts: intake must not hang on a dead Redis; the sweep catches up later.
-            connection = Redis.from_url(self.redis_url, socket_connect_timeout=2, socket_timeout=5)
-            self._queue = Queue(self.queue_name, connection=connection)
-        return self._queue
+            self._connection = Redis.from_url(self.redis_url, socket_connect_timeout=2, socket_timeout=5)
+        return self._connection
+
+    def queue(self, kind: str = MAIN) -> Queue:
+        return Queue(self.queue_names[kind], connection=self.connection())
 
 
 def _registry(app: Flask | None = None) -> JobRegistry:
     return (app or current_app).extensions[EXTENSION_KEY]
 
 
-def register(app: Flask, name: str, handler: Handler, *, replace: bool = False) -> None:
-    """Make ``handler`` runnable as job ``name``. ``replace`` lets a feature package take over a default."""
+def register(
+    app: Flask,
+    name: str,
+    handler: Handler,
+    *,
+    replace: bool = False,
+    queue: str = MAIN,
+    timeout_seconds: int = JOB_TIMEOUT_SECONDS,
+) -> None:
+    """Make ``handler`` runnable as job ``name`` on ``queue``. ``replace`` lets a feature take over a default."""
     handlers = _registry(app).handlers
     if name in handlers and not replace:
         raise ValueError(f"job {name!r} is already registered")
-    handlers[name] = handler
+    if queue not in QUEUE_KINDS:
+        raise ValueError(f"job {name!r}: no queue {queue!r}")
+    handlers[name] = JobSpec(handler, queue, timeout_seconds)
 
 
 def register_periodic(app: Flask, name: str, interval_seconds: int) -> None:
@@ -121,7 +145,9 @@ def send_to_queue(name: str, *args: JobArg) -> bool:
     """Put a job on the rq queue now, once: a job with the same name and ids that is still waiting or running
     is not added again (the sweep re-enqueues every minute during a backlog). Returns False if Redis cannot
     be reached."""
-    queue = _registry().queue()
+    registry = _registry()
+    spec = registry.handlers[name]
+    queue = registry.queue(spec.queue)
     job_id = job_id_for(name, *args)
     try:
         try:
@@ -131,7 +157,7 @@ def send_to_queue(name: str, *args: JobArg) -> bool:
                 *args,
                 job_id=job_id,
                 unique=True,
-                job_timeout=JOB_TIMEOUT_SECONDS,
+                job_timeout=spec.timeout_seconds,
                 retry=Retry(max=len(RETRY_INTERVALS_SECONDS), interval=list(RETRY_INTERVALS_SECONDS)),
                 result_ttl=0,  # nothing reads results; a finished job must not block the next run of its id
                 failure_ttl=FAILURE_TTL_SECONDS,
@@ -163,7 +189,7 @@ def _run_inline(name: str, args: tuple[JobArg, ...]) -> None:
 
 def execute(name: str, *args: JobArg) -> None:
     """Run one job inside the current app context. The job's single commit boundary is here."""
-    handler = _registry().handlers[name]
+    handler = _registry().handlers[name].handler
     try:
         handler(*args)
         # portal.unit_of_work.commit, spelt out: that module builds on this one.
@@ -176,5 +202,6 @@ def execute(name: str, *args: JobArg) -> None:
 
 def init_app(app: Flask) -> None:
     app.extensions[EXTENSION_KEY] = JobRegistry(
-        redis_url=app.config["REDIS_URL"], queue_name=app.config["JOBS_QUEUE"]
+        redis_url=app.config["REDIS_URL"],
+        queue_names={MAIN: app.config["JOBS_QUEUE"], MEDIA: app.config["JOBS_MEDIA_QUEUE"]},
     )

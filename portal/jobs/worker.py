@@ -1,33 +1,83 @@
-"""The rq worker that serves the queue inside the app context, and the timer that enqueues periodic jobs."""
+"""The rq worker that serves the queues inside the app context, the timer that enqueues periodic jobs, and the
+scheduler that puts retries back on their queue.
+
+A worker can die at any moment (``kill -9``, a lost machine). What it was running must then be picked up within
+a minute or two, not after rq's defaults (a job's registry entry living as long as its timeout, registries
+cleaned every ten minutes): the worker heartbeats its current job every few seconds, so a dead worker's job
+expires half a minute after its last beat; every worker cleans the registries every 20 seconds, which hands an
+expired job to its retries; and the scheduler runs as a thread of the worker, so it dies with it (rq's own
+scheduler is a forked child that a killed worker leaves behind as an orphan).
+"""
 
 from __future__ import annotations
 
+import contextlib
+import logging
 import signal
 import threading
 import time
+from collections.abc import Iterator
 
 from flask import Flask
+from redis.exceptions import RedisError
 from rq import Queue, SimpleWorker
+from rq.executions import Execution
 from rq.job import Job
+from rq.scheduler import RQScheduler
 
 from portal.extensions import db
-from portal.jobs import _registry, send_to_queue
+from portal.jobs import MAIN, QUEUE_KINDS, _registry, send_to_queue
+
+log = logging.getLogger(__name__)
 
 _WORKER_SIGNALS = (signal.SIGINT, signal.SIGTERM)
+HEARTBEAT_SECONDS = 10
+# A running job's registry entry outlives its last heartbeat by this much; then it counts as abandoned.
+HEARTBEAT_TTL_SECONDS = 3 * HEARTBEAT_SECONDS
+MAINTENANCE_SECONDS = 20
+SCHEDULER_TICK_SECONDS = 1.0
 
 
 class AppWorker(SimpleWorker):
     """An rq worker that runs jobs in-process, inside the app context pushed by ``flask jobs worker``.
 
     In-process (rather than rq's fork per job) keeps one database pool per worker process and the model cache
-    warm; the job timeout still applies. Each job gets a fresh database session.
+    warm; the job timeout still applies. Each job gets a fresh database session, and a heartbeat thread keeps
+    the job's registry entry alive only while this process lives.
     """
 
+    def get_heartbeat_ttl(self, job: Job, working_time: float = 0.0) -> int:  # noqa: ARG002 - rq's signature
+        return HEARTBEAT_TTL_SECONDS
+
     def execute_job(self, job: Job, queue: Queue) -> None:
+        execution = self.prepare_execution(job)
         try:
-            super().execute_job(job, queue)
+            with self._heartbeats(job, execution):
+                self.perform_job(job, queue, execution)
+            self.set_state("idle")
         finally:
             db.session.remove()
+
+    @contextlib.contextmanager
+    def _heartbeats(self, job: Job, execution: Execution) -> Iterator[None]:
+        stopped = threading.Event()
+
+        def beat() -> None:
+            while not stopped.wait(HEARTBEAT_SECONDS):
+                try:
+                    self.maintain_heartbeats(job, execution)
+                except RedisError:
+                    log.warning(
+                        "heartbeat for job %s failed; it is retried after %ss", job.id, HEARTBEAT_TTL_SECONDS
+                    )
+
+        thread = threading.Thread(target=beat, name=f"heartbeat-{job.id}", daemon=True)
+        thread.start()
+        try:
+            yield
+        finally:
+            stopped.set()
+            thread.join(timeout=HEARTBEAT_SECONDS)
 
 
 class PeriodicEnqueuer(threading.Thread):
@@ -56,22 +106,66 @@ class PeriodicEnqueuer(threading.Thread):
                 self.stopped.wait(self.tick_seconds)
 
 
-def run_worker(app: Flask, *, burst: bool) -> bool:
-    """Serve the queue in this process. Returns whether any job ran."""
+class SchedulerThread(threading.Thread):
+    """rq's scheduler (due retries back onto their queues), as a thread of the worker: it dies with the worker.
+
+    Only one scheduler across all workers holds a queue's lock at a time; the others keep trying, every tick,
+    so a dead holder's lock (it expires a minute after its last refresh) is taken over at once.
+    """
+
+    def __init__(self, queues: list[Queue]) -> None:
+        super().__init__(name="scheduler", daemon=True)
+        self.scheduler = RQScheduler(queues, connection=queues[0].connection)
+        self.stopped = threading.Event()
+
+    def tick(self) -> None:
+        """Take the locks not held yet, then move every due job of the held queues onto them."""
+        try:
+            if self.scheduler.acquired_locks != self.scheduler._queue_names:
+                self.scheduler.acquire_locks()
+            if self.scheduler.acquired_locks:
+                self.scheduler.heartbeat()
+                self.scheduler.enqueue_scheduled_jobs()
+        except RedisError:
+            log.warning("scheduler: Redis unreachable, trying again", exc_info=True)
+
+    def release(self) -> None:
+        with contextlib.suppress(RedisError):
+            self.scheduler.release_locks()
+
+    def run(self) -> None:
+        while not self.stopped.is_set():
+            self.tick()
+            self.stopped.wait(SCHEDULER_TICK_SECONDS)
+        self.release()
+
+
+def run_worker(app: Flask, *, burst: bool, queue_kinds: tuple[str, ...] = (MAIN,)) -> bool:
+    """Serve the queues of ``queue_kinds`` (``main``, ``media``) in this process. Returns whether any job ran."""
     registry = _registry(app)
-    queue = registry.queue()
-    worker = AppWorker([queue], connection=queue.connection)
-    enqueuer = None if burst else PeriodicEnqueuer(app)
-    if enqueuer is not None:
-        enqueuer.start()
+    unknown = set(queue_kinds) - set(QUEUE_KINDS)
+    if unknown:
+        raise ValueError(f"no such queue: {', '.join(sorted(unknown))}")
+    queues = [registry.queue(kind) for kind in queue_kinds]
+    worker = AppWorker(queues, connection=queues[0].connection, maintenance_interval=MAINTENANCE_SECONDS)
+    scheduler = SchedulerThread(queues)
+    threads: list[PeriodicEnqueuer | SchedulerThread] = []
+    if burst:  # what is due now; a burst ends before the next tick would come
+        scheduler.tick()
+        scheduler.release()
+    else:
+        threads.append(scheduler)
+        if MAIN in queue_kinds:
+            threads.append(PeriodicEnqueuer(app))
+    for thread in threads:
+        thread.start()
     # rq binds SIGINT and SIGTERM to this worker for a warm shutdown; once it is done they must not stay bound
     # to a worker that no longer runs (a burst inside a longer process would otherwise swallow the signals).
     handlers = {number: signal.getsignal(number) for number in _WORKER_SIGNALS}
     try:
-        # with_scheduler: rq's scheduler moves retries (Retry intervals) back onto the queue when due.
-        return worker.work(burst=burst, with_scheduler=True, logging_level="INFO")
+        return worker.work(burst=burst, logging_level="INFO")
     finally:
         for number, handler in handlers.items():
             signal.signal(number, handler)
-        if enqueuer is not None:
-            enqueuer.stopped.set()
+        for thread in threads:
+            thread.stopped.set()

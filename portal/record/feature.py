@@ -13,7 +13,7 @@ FEATURE = Feature(
     pages=(record_pages,),
     apis=(record_api,),
     commands=(ledger_cli,),
-    jobs=(Job(SIGN_JOB, sign_head_job, every_seconds=3600),),
+    jobs=(Job(SIGN_JOB, sign_head_job, every_seconds=3600, timeout_seconds=120),),
     public_nav=(NavLink("record.page", _l("Public record")),),
     api_docs=API_DOCS,
 )

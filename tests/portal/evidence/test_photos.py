@@ -230,3 +230,19 @@ def test_a_bureau_never_sees_where_when_or_with_what_a_misconduct_reporter_took_
     triage_page = client.get(f"/staff/triage/{code}").get_data(as_text=True)
     assert "28.23100" in triage_page
     assert "HUAWEI" in triage_page
+
+
+def test_giant_images_are_refused_from_their_headers_before_any_pixel_is_decoded(
+    app: Flask, client: FlaskClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    giant = io.BytesIO()
+    Image.new("1", (8000, 5000)).save(giant, "PNG")  # 40 megapixels in a few kilobytes
+    decoded: list[object] = []
+    monkeypatch.setattr("portal.evidence.inspection.decode", lambda *args, **_options: decoded.append(args))
+    response = file_with_photos(client, *[(giant.getvalue(), f"big{number}.png") for number in range(5)])
+    assert response.status_code == 422
+    assert response.get_json()["error"]["fields"]["evidence"] == [
+        "这些照片合计超过 60 百万像素：请减少照片或缩小尺寸。"
+    ]
+    assert decoded == []
+    assert count(app, Complaint) == 0

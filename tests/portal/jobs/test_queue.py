@@ -207,5 +207,5 @@ def test_photos_filed_while_redis_is_down_are_published_after_the_sweep(
     start_redis(binary, url)
     assert "re-enqueued 2" in queued.test_cli_runner().invoke(args=["jobs", "sweep"]).output
     with queued.app_context():
-        run_worker(queued, burst=True)
+        run_worker(queued, burst=True, queue_kinds=(jobs.MAIN, jobs.MEDIA))
     assert len(client.get(f"/api/v1/complaints/{code}").get_json()["evidence"]["photos"]) == 1
