@@ -203,4 +203,7 @@ def settings_from_env(environ: Mapping[str, str], instance_path: Path) -> Settin
         SESSION_COOKIE_SECURE=_bool(environ, "SESSION_COOKIE_SECURE", Settings.SESSION_COOKIE_SECURE),
         TRUSTED_PROXIES=_int(environ, "TRUSTED_PROXIES", Settings.TRUSTED_PROXIES),
         INTAKE_POW_BITS=_int(environ, "INTAKE_POW_BITS", Settings.INTAKE_POW_BITS),
+        JOBS_REQUEUE_AFTER_SECONDS=_int(
+            environ, "JOBS_REQUEUE_AFTER_SECONDS", Settings.JOBS_REQUEUE_AFTER_SECONDS
+        ),
     )

@@ -86,6 +86,16 @@ PATHS: dict[str, dict[str, Any]] = {
 }
 
 
+def _with_error_default(paths: dict[str, dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    """Every operation may also answer with an error of the common shape (a malformed body is a 400, a body too
+    large a 413, the database briefly gone a 503, ...): said once, as each operation's ``default`` response."""
+    described = copy.deepcopy(paths)
+    for operations in described.values():
+        for operation in operations.values():
+            operation["responses"].setdefault("default", json_response("An error", ref("Error")))
+    return described
+
+
 def document() -> dict[str, Any]:
     contributed = installed()
     return {
@@ -97,7 +107,7 @@ def document() -> dict[str, Any]:
         },
         "servers": [{"url": "/api/v1"}],
         "security": STAFF,
-        "paths": copy.deepcopy(contributed.api_paths),
+        "paths": _with_error_default(contributed.api_paths),
         "components": {
             "schemas": copy.deepcopy(contributed.api_schemas),
             "securitySchemes": {

@@ -50,6 +50,7 @@ class AppWorker(SimpleWorker):
         return HEARTBEAT_TTL_SECONDS
 
     def execute_job(self, job: Job, queue: Queue) -> None:
+        self._forget_dead_executions(job)
         execution = self.prepare_execution(job)
         try:
             with self._heartbeats(job, execution):
@@ -57,6 +58,17 @@ class AppWorker(SimpleWorker):
             self.set_state("idle")
         finally:
             db.session.remove()
+
+    def _forget_dead_executions(self, job: Job) -> None:
+        """Drop the job's registered executions whose record has expired: a killed worker's run of this job.
+
+        rq lists a job's executions for longer than it keeps each record, and stumbles (ValueError) over a
+        listed one it cannot fetch when the job finishes, turning the retry's success into a failure.
+        """
+        registry = job.execution_registry
+        for execution_id in registry.get_execution_ids():
+            if not self.connection.exists(Execution(execution_id, job.id, connection=self.connection).key):
+                self.connection.zrem(registry.key, execution_id)
 
     @contextlib.contextmanager
     def _heartbeats(self, job: Job, execution: Execution) -> Iterator[None]:
@@ -147,7 +159,14 @@ def run_worker(app: Flask, *, burst: bool, queue_kinds: tuple[str, ...] = (MAIN,
     if unknown:
         raise ValueError(f"no such queue: {', '.join(sorted(unknown))}")
     queues = [registry.queue(kind) for kind in queue_kinds]
-    worker = AppWorker(queues, connection=queues[0].connection, maintenance_interval=MAINTENANCE_SECONDS)
+    worker = AppWorker(
+        queues,
+        connection=queues[0].connection,
+        maintenance_interval=MAINTENANCE_SECONDS,
+        # The worker waits on its queues this long minus 15 s before it looks at its maintenance again: an idle
+        # worker must clean up after a dead one within the maintenance interval, not after rq's 405 seconds.
+        worker_ttl=MAINTENANCE_SECONDS + 15,
+    )
     scheduler = SchedulerThread(queues)
     threads: list[PeriodicEnqueuer | SchedulerThread] = []
     if burst:  # what is due now; a burst ends before the next tick would come
