@@ -39,6 +39,9 @@ class Settings:
     MODEL_FOLDER: str
     LEDGER_FOLDER: str
     JOBS_QUEUE: str = "fire-alarm"
+    # Photo jobs have a queue (and a worker, `flask jobs worker --queue media`) of their own, so a burst of
+    # uploads cannot hold up classification.
+    JOBS_MEDIA_QUEUE: str = "fire-alarm-media"
     # Seconds a complaint may sit in "received" before the sweep assumes its job was lost and re-enqueues it.
     JOBS_REQUEUE_AFTER_SECONDS: int = 120
     TRIAGE_THRESHOLD: float | None = None

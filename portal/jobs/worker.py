@@ -56,12 +56,17 @@ class PeriodicEnqueuer(threading.Thread):
                 self.stopped.wait(self.tick_seconds)
 
 
-def run_worker(app: Flask, *, burst: bool) -> bool:
-    """Serve the queue in this process. Returns whether any job ran."""
+def run_worker(app: Flask, *, burst: bool, queue_names: tuple[str, ...] | None = None) -> bool:
+    """Serve the main queue, or the queues named, in this process. Returns whether any job ran.
+
+    The periodic jobs are enqueued (onto the main queue) only by workers that serve the main queue: a media
+    worker has photos to process, not sweeps to schedule."""
     registry = _registry(app)
-    queue = registry.queue()
-    worker = AppWorker([queue], connection=queue.connection)
-    enqueuer = None if burst else PeriodicEnqueuer(app)
+    main = registry.queue()
+    names = queue_names or (main.name,)
+    queues = [main if name == main.name else Queue(name, connection=main.connection) for name in names]
+    worker = AppWorker(queues, connection=main.connection)
+    enqueuer = None if burst or main.name not in names else PeriodicEnqueuer(app)
     if enqueuer is not None:
         enqueuer.start()
     # rq binds SIGINT and SIGTERM to this worker for a warm shutdown; once it is done they must not stay bound
