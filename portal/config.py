@@ -87,6 +87,10 @@ class Settings:
     # werkzeug's method for staff passwords and follow-up secrets; only the test suite sets a cheap one.
     PASSWORD_HASH_METHOD: str = "scrypt"  # noqa: S105 - a method name, not a password
     SQLALCHEMY_ENGINE_OPTIONS: Mapping[str, Any] = field(default_factory=lambda: {"pool_pre_ping": True})
+    # /metrics answers only the loopback and private networks (and never a request that came through a
+    # proxy), unless it is made public or the scraper sends this bearer token.
+    METRICS_PUBLIC: bool = False
+    METRICS_TOKEN: str | None = None
 
     def as_flask_config(self) -> dict[str, Any]:
         return asdict(self)
@@ -199,4 +203,6 @@ def settings_from_env(environ: Mapping[str, str], instance_path: Path) -> Settin
         RATELIMIT_STORAGE_URI=environ.get("RATELIMIT_STORAGE_URI") or redis_url or "memory://",
         SESSION_COOKIE_SECURE=_bool(environ, "SESSION_COOKIE_SECURE", Settings.SESSION_COOKIE_SECURE),
         TRUSTED_PROXIES=_int(environ, "TRUSTED_PROXIES", Settings.TRUSTED_PROXIES),
+        METRICS_PUBLIC=_bool(environ, "METRICS_PUBLIC", Settings.METRICS_PUBLIC),
+        METRICS_TOKEN=environ.get("METRICS_TOKEN") or None,
     )
