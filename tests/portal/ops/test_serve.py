@@ -15,6 +15,7 @@ import pytest
 from flask.testing import FlaskCliRunner
 
 from portal.ops import serve
+from tests.services import pause, server_environment
 
 ROOT = Path(__file__).resolve().parents[3]
 BIN = Path(sys.executable).parent
@@ -68,7 +69,6 @@ def test_gunicorn_accepts_its_settings(tmp_path: Path) -> None:
         env=environ,
         capture_output=True,
         text=True,
-        timeout=120,
         check=False,
     )
     assert checked.returncode == 0, checked.stderr
@@ -78,7 +78,6 @@ def test_gunicorn_accepts_its_settings(tmp_path: Path) -> None:
         env=environ,
         capture_output=True,
         text=True,
-        timeout=120,
         check=True,
     ).stdout
     settings = {
@@ -111,7 +110,7 @@ def test_make_serve_refuses_without_its_servers() -> None:
         pytest.skip("make is not installed")
     environ = {key: value for key, value in os.environ.items() if key not in {"DATABASE_URL", "REDIS_URL"}}
     refused = subprocess.run(
-        [make, "-s", "serve"], cwd=ROOT, env=environ, capture_output=True, text=True, timeout=60, check=False
+        [make, "-s", "serve"], cwd=ROOT, env=environ, capture_output=True, text=True, check=False
     )
     assert refused.returncode != 0
     assert "DATABASE_URL is not set" in refused.stderr
@@ -121,7 +120,6 @@ def test_make_serve_refuses_without_its_servers() -> None:
         env={**environ, "DATABASE_URL": "postgresql://fa@db/fa"},
         capture_output=True,
         text=True,
-        timeout=60,
         check=False,
     )
     assert refused.returncode != 0
@@ -153,7 +151,13 @@ def test_the_stop_timeout_is_whole_seconds() -> None:
 
 def _launch(tmp_path: Path, lines: str, stop_after: float | None) -> subprocess.CompletedProcess[str]:
     (tmp_path / "Procfile").write_text(lines, encoding="utf-8")
-    environ = {**os.environ, "LOG_FORMAT": "json", "SERVE_STOP_TIMEOUT": "10", "PYTHONPATH": str(ROOT)}
+    # The real clock, as for any server a test starts (the suite may run under faketime).
+    environ = {
+        **server_environment(),
+        "LOG_FORMAT": "json",
+        "SERVE_STOP_TIMEOUT": "10",
+        "PYTHONPATH": str(ROOT),
+    }
     launcher = subprocess.Popen(
         [sys.executable, "-m", "portal.ops.serve", "--procfile", str(tmp_path / "Procfile")],
         cwd=tmp_path,
@@ -163,11 +167,9 @@ def _launch(tmp_path: Path, lines: str, stop_after: float | None) -> subprocess.
         text=True,
     )
     if stop_after is not None:
-        try:
-            launcher.wait(stop_after)
-        except subprocess.TimeoutExpired:
-            launcher.terminate()
-    out, err = launcher.communicate(timeout=60)
+        pause(stop_after)  # no timeouts on the waits: time.sleep fails under faketime
+        launcher.terminate()
+    out, err = launcher.communicate()
     return subprocess.CompletedProcess(launcher.args, launcher.returncode, out, err)
 
 
