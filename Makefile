@@ -12,12 +12,14 @@ SHARED_DATA := ../shared/data/tipdm2020_messages_labelled.csv
 PG_TEST_URL ?= postgresql://postgres@127.0.0.1:5432/postgres
 HOST ?= 127.0.0.1
 PORT ?= 5000
+# Where `make serve`'s gunicorn workers keep their metrics for /metrics to add up (emptied at every start).
+PROMETHEUS_MULTIPROC_DIR ?= $(CURDIR)/instance/prometheus
 # Dates the suite must pass at (`make test-dates`), far from the day it was written.
 TEST_DATES := "2027-06-01 10:00:00" "2031-01-15 10:00:00"
 # Under `faketime`, only the calendar moves: a faked monotonic clock would stretch every timeout by years.
 export FAKETIME_DONT_FAKE_MONOTONIC := 1
 
-.PHONY: help run test test-dates venv translations messages db model worker lint format bench clean
+.PHONY: help run serve serve-settings test test-dates venv translations messages db model worker lint format bench clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-13s %s\n", $$1, $$2}'
@@ -44,6 +46,16 @@ model: db ## Train the default classifier from the seed corpus if no model is ac
 run: model ## Fresh machine -> the site on http://127.0.0.1:5000 with demo data
 	$(FLASK) seed complaints
 	SESSION_COOKIE_SECURE=false $(FLASK) run --host $(HOST) --port $(PORT)  # plain http on this machine only
+
+serve: serve-settings translations ## Production: gunicorn, the main and media rq workers (needs DATABASE_URL, REDIS_URL)
+	$(FLASK) db upgrade
+	@mkdir -p "$(PROMETHEUS_MULTIPROC_DIR)" && find "$(PROMETHEUS_MULTIPROC_DIR)" -maxdepth 1 -name '*.db' -delete
+	PATH="$(CURDIR)/$(BIN):$$PATH" PROMETHEUS_MULTIPROC_DIR="$(PROMETHEUS_MULTIPROC_DIR)" LOG_FORMAT="$${LOG_FORMAT:-json}" \
+	  exec $(BIN)/python -m portal.ops.serve --procfile Procfile  # exec: a SIGTERM to make reaches the processes
+
+serve-settings:
+	@test -n "$$DATABASE_URL" || { echo "make serve: DATABASE_URL is not set; point it at PostgreSQL, e.g. DATABASE_URL=postgresql://fa@db/fire_alarm" >&2; exit 2; }
+	@test -n "$$REDIS_URL" || { echo "make serve: REDIS_URL is not set; point it at Redis, e.g. REDIS_URL=redis://cache:6379/0" >&2; exit 2; }
 
 worker: db ## Run an rq worker (needs REDIS_URL)
 	$(FLASK) jobs worker

@@ -1,4 +1,5 @@
-"""Escalation in the app: cases opened from referrals, the sweep, the liaison desk, the accountability board."""
+"""Escalation in the app: cases opened from referrals, the sweep, the liaison desk, the accountability board,
+the overdue figure on /metrics."""
 
 from flask_babel import lazy_gettext as _l
 
@@ -8,6 +9,7 @@ from escalation.cases import SWEEP_JOB, sweep
 from escalation.cli import escalation_cli
 from escalation.demo import seed_complaints_command
 from escalation.desk import desk
+from escalation.metrics import overdue_figures
 from escalation.public import TIMELINE, public_cases
 from escalation.referrals import open_referred_case
 from portal.domain import Role
@@ -28,4 +30,5 @@ FEATURE = Feature(
     public_nav=(NavLink("escalation_public.accountability_page", _l("Accountability")),),
     desks=(Desk("escalation_desk.case_list", _l("Oversight cases"), (Role.LIAISON,)),),
     api_docs=API_DOCS,
+    metrics=(overdue_figures,),
 )

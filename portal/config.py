@@ -39,7 +39,8 @@ class Settings:
     MODEL_FOLDER: str
     LEDGER_FOLDER: str
     JOBS_QUEUE: str = "fire-alarm"
-    # Photos and retraining: slow work on a queue of its own, so classification never waits behind it.
+    # Photos and retraining: slow work on a queue (and workers, `flask jobs worker --queue media`) of its own,
+    # so classification never waits behind it.
     JOBS_MEDIA_QUEUE: str = "fire-alarm-media"
     # Seconds a complaint may sit in "received" before the sweep assumes its job was lost and re-enqueues it.
     JOBS_REQUEUE_AFTER_SECONDS: int = 120
@@ -90,6 +91,14 @@ class Settings:
     # werkzeug's method for staff passwords and follow-up secrets; only the test suite sets a cheap one.
     PASSWORD_HASH_METHOD: str = "scrypt"  # noqa: S105 - a method name, not a password
     SQLALCHEMY_ENGINE_OPTIONS: Mapping[str, Any] = field(default_factory=lambda: {"pool_pre_ping": True})
+    # "json" (one object per line, what `make serve` uses) or "text"; unset leaves Python's logging as it is.
+    # Read by the process's entry point (wsgi.py, gunicorn.conf.py): logging is process-wide, not per app.
+    LOG_FORMAT: str | None = None
+    LOG_LEVEL: str = "INFO"
+    # /metrics answers only the loopback and private networks (and never a request that came through a
+    # proxy), unless it is made public or the scraper sends this bearer token.
+    METRICS_PUBLIC: bool = False
+    METRICS_TOKEN: str | None = None
 
     def as_flask_config(self) -> dict[str, Any]:
         return asdict(self)
@@ -167,6 +176,19 @@ def _dates(environ: Mapping[str, str], name: str) -> tuple[date, ...]:
         raise ConfigError(f"{name} must be comma-separated dates like 2026-10-01, got {raw!r}") from exc
 
 
+def _choice(environ: Mapping[str, str], name: str, choices: tuple[str, ...]) -> str | None:
+    raw = (environ.get(name) or "").strip().lower()
+    if not raw:
+        return None
+    if raw not in choices:
+        raise ConfigError(f"{name} must be one of {', '.join(choices)}, got {raw!r}")
+    return raw
+
+
+LOG_FORMATS = ("json", "text")
+LOG_LEVELS = ("debug", "info", "warning", "error", "critical")
+
+
 def settings_from_env(environ: Mapping[str, str], instance_path: Path) -> Settings:
     """Build :class:`Settings` from environment variables, with the embedded defaults for a first run."""
     instance = instance_path.resolve()
@@ -206,4 +228,8 @@ def settings_from_env(environ: Mapping[str, str], instance_path: Path) -> Settin
         JOBS_REQUEUE_AFTER_SECONDS=_int(
             environ, "JOBS_REQUEUE_AFTER_SECONDS", Settings.JOBS_REQUEUE_AFTER_SECONDS
         ),
+        LOG_FORMAT=_choice(environ, "LOG_FORMAT", LOG_FORMATS),
+        LOG_LEVEL=(_choice(environ, "LOG_LEVEL", LOG_LEVELS) or Settings.LOG_LEVEL).upper(),
+        METRICS_PUBLIC=_bool(environ, "METRICS_PUBLIC", Settings.METRICS_PUBLIC),
+        METRICS_TOKEN=environ.get("METRICS_TOKEN") or None,
     )

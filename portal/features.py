@@ -1,7 +1,7 @@
 """Features and how the factory installs them: everything a feature adds to an app, declared in one value.
 
 Each feature package has a ``feature.py`` whose ``FEATURE`` lists its blueprints, commands, jobs, signal
-receivers, timeline texts, status-page sections, navigation and API documentation. :func:`install` puts one
+receivers, timeline texts, status-page sections, navigation, API documentation and metrics. :func:`install` puts one
 feature into one app; what the installed features contributed is kept in that app's ``extensions`` and read
 back through :func:`installed`. Nothing here is process-wide, so two apps built in one process (a full one and a
 portal-only one) share no state: each serves, documents and reacts to exactly what it installed.
@@ -9,7 +9,7 @@ portal-only one) share no state: each serves, documents and reacts to exactly wh
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -23,6 +23,7 @@ from portal.signals import Subscription
 
 if TYPE_CHECKING:
     from flask import Response
+    from prometheus_client.metrics_core import Metric
 
     from portal.domain import Role
     from portal.models import Complaint, Event
@@ -81,6 +82,11 @@ class ApiDocs:
 
 
 SectionBuilder = Callable[["Complaint", str], Any]
+# Figures read when /metrics is scraped, inside the scraping request's app context (so ``db.session`` works):
+# a function that yields prometheus_client metric families (``GaugeMetricFamily`` and the like), each named
+# ``fire_alarm_<feature>_...``. A source that fails (its database is down) is logged and left out of that one
+# scrape; the others are still served. See ``portal.ops.metrics``.
+MetricsSource = Callable[[], Iterable["Metric"]]
 # Renders an error for a machine surface with a format of its own (Open311's error list): status, message.
 ErrorFormat = Callable[[int, str], "Response"]
 
@@ -107,6 +113,7 @@ class Feature:
     template_globals: Mapping[str, Any] = field(default_factory=dict)
     # URL prefix -> how errors are rendered there.
     error_formats: Mapping[str, ErrorFormat] = field(default_factory=dict)
+    metrics: tuple[MetricsSource, ...] = ()
 
 
 @dataclass
@@ -123,6 +130,7 @@ class Installed:
     api_schemas: dict[str, Any] = field(default_factory=dict)
     error_formats: dict[str, ErrorFormat] = field(default_factory=dict)
     groups: dict[str, AppGroup] = field(default_factory=dict)
+    metrics: list[MetricsSource] = field(default_factory=list)
 
 
 def installed(app: Flask | None = None) -> Installed:
@@ -172,6 +180,7 @@ def install(app: Flask, feature: Feature) -> None:
         registry.api_paths.setdefault(path, {}).update(operations)
     registry.api_schemas.update(feature.api_docs.schemas)
     registry.error_formats.update(feature.error_formats)
+    registry.metrics.extend(feature.metrics)
     app.jinja_env.globals.update(feature.template_globals)
 
 

@@ -22,7 +22,9 @@ from portal.jobs.worker import run_worker
     "Repeat for both; default main.",
 )
 def worker_command(burst: bool, queues: tuple[str, ...]) -> None:
-    """Run an rq worker (with the scheduler, and the periodic sweeps on main) inside the app context."""
+    """Run an rq worker (with the scheduler, and the periodic sweeps on main) inside the app context.
+
+    SIGTERM or Ctrl-C stops it once the current job is done (a second one stops it at once)."""
     if current_app.config["REDIS_URL"] is None:
         raise click.ClickException("REDIS_URL is not set: without Redis, jobs run inline and need no worker")
     app = current_app._get_current_object()  # type: ignore[attr-defined]
