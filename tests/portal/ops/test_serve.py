@@ -197,7 +197,10 @@ def test_a_requested_stop_waits_for_the_processes_and_exits_cleanly(tmp_path: Pa
 
 def test_a_crash_stops_the_rest_and_fails(tmp_path: Path) -> None:
     crashed = _launch(
-        tmp_path, f"web: {GRACEFUL}\nbroken: exec python -c 'raise SystemExit(3)'\n", stop_after=None
+        # The broken one dies only after the other has had time to start and take its SIGTERM handler.
+        tmp_path,
+        f"web: {GRACEFUL}\nbroken: exec python -c 'import time; time.sleep(3); raise SystemExit(3)'\n",
+        stop_after=None,
     )
     assert crashed.returncode != 0
     assert "finished the job" in crashed.stdout
