@@ -1,10 +1,11 @@
 """Features and how the factory installs them: everything a feature adds to an app, declared in one value.
 
 Each feature package has a ``feature.py`` whose ``FEATURE`` lists its blueprints, commands, jobs, signal
-receivers, timeline texts, status-page sections, navigation and API documentation. :func:`install` puts one
-feature into one app; what the installed features contributed is kept in that app's ``extensions`` and read
-back through :func:`installed`. Nothing here is process-wide, so two apps built in one process (a full one and a
-portal-only one) share no state: each serves, documents and reacts to exactly what it installed.
+receivers, timeline texts, status-page sections, navigation, API documentation and who else may see contact
+details. :func:`install` puts one feature into one app; what the installed features contributed is kept in that
+app's ``extensions`` and read back through :func:`installed`. Nothing here is process-wide, so two apps built in
+one process (a full one and a portal-only one) share no state: each serves, documents and reacts to exactly what
+it installed.
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ if TYPE_CHECKING:
     from flask import Response
 
     from portal.domain import Role
-    from portal.models import Complaint, Event
+    from portal.models import Complaint, Event, StaffUser
 
 EXTENSION_KEY = "fire_alarm.features"
 # Command groups several features add to (``flask seed demo``, ``flask seed complaints``), made once per app.
@@ -78,6 +79,8 @@ class ApiDocs:
 
 
 SectionBuilder = Callable[["Complaint", str], Any]
+# Whether a staff member may have a complaint's contact details revealed, beyond the portal's own rules.
+ContactAccess = Callable[["StaffUser", "Complaint"], bool]
 # Renders an error for a machine surface with a format of its own (Open311's error list): status, message.
 ErrorFormat = Callable[[int, str], "Response"]
 
@@ -104,6 +107,8 @@ class Feature:
     template_globals: Mapping[str, Any] = field(default_factory=dict)
     # URL prefix -> how errors are rendered there.
     error_formats: Mapping[str, ErrorFormat] = field(default_factory=dict)
+    # Who else may reveal a complainant's contact details (portal.privacy.reveals decides for its own roles).
+    contact_access: tuple[ContactAccess, ...] = ()
 
 
 @dataclass
@@ -119,6 +124,7 @@ class Installed:
     api_paths: dict[str, dict[str, Any]] = field(default_factory=dict)
     api_schemas: dict[str, Any] = field(default_factory=dict)
     error_formats: dict[str, ErrorFormat] = field(default_factory=dict)
+    contact_access: list[ContactAccess] = field(default_factory=list)
     groups: dict[str, AppGroup] = field(default_factory=dict)
 
 
@@ -162,6 +168,7 @@ def install(app: Flask, feature: Feature) -> None:
         registry.api_paths.setdefault(path, {}).update(operations)
     registry.api_schemas.update(feature.api_docs.schemas)
     registry.error_formats.update(feature.error_formats)
+    registry.contact_access.extend(feature.contact_access)
     app.jinja_env.globals.update(feature.template_globals)
 
 

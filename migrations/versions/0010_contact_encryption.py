@@ -1,8 +1,9 @@
-"""Contact details encrypted at rest: name, phone and e-mail sealed together, never stored in clear.
+"""Contact details encrypted at rest: name, phone and e-mail sealed together; a log of every reveal to staff.
 
-Existing rows are sealed on the way up, and opened back into the three plain columns on the way down. The
-sealing format is portal.privacy.sealing's version 1, spelt out here so that this revision never changes with
-the code: a Fernet token of the JSON {"v": 1, "code": <tracking code>, "name", "phone", "email"}. The keys are the app's: CONTACT_KEYS (newest first)
+Existing rows are sealed on the way up, and opened back into the three plain columns on the way down (the log of
+reveals goes with the downgrade). The sealing format is portal.privacy.sealing's version 1, spelt out here so
+that this revision never changes with the code: a Fernet token of the JSON
+{"v": 1, "code": <tracking code>, "name", "phone", "email"}. The keys are the app's: CONTACT_KEYS (newest first)
 or the key file (instance/contact_keys, one key a line, newest first), generated here if rows need sealing and
 there is none yet.
 
@@ -69,6 +70,21 @@ def _keys(create):
 
 
 def upgrade():
+    op.create_table('contact_reveals',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('complaint_id', sa.Integer(), nullable=False),
+    sa.Column('staff_user_id', sa.Integer(), nullable=False),
+    sa.Column('role', sa.Enum('triage', 'liaison', 'bureau', 'admin', name='reveal_role', native_enum=False, create_constraint=True, length=32), nullable=False),
+    sa.Column('reason', sa.Text(), nullable=False),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['complaint_id'], ['complaints.id'], name=op.f('fk_contact_reveals_complaint_id_complaints')),
+    sa.ForeignKeyConstraint(['staff_user_id'], ['staff_users.id'], name=op.f('fk_contact_reveals_staff_user_id_staff_users')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_contact_reveals'))
+    )
+    with op.batch_alter_table('contact_reveals', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_contact_reveals_complaint_id'), ['complaint_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_contact_reveals_staff_user_id'), ['staff_user_id'], unique=False)
+
     with op.batch_alter_table('complaints', schema=None) as batch_op:
         batch_op.add_column(sa.Column('contact_encrypted', sa.Text(), nullable=True))
 
@@ -138,3 +154,9 @@ def downgrade():
 
     with op.batch_alter_table('complaints', schema=None) as batch_op:
         batch_op.drop_column('contact_encrypted')
+
+    with op.batch_alter_table('contact_reveals', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_contact_reveals_staff_user_id'))
+        batch_op.drop_index(batch_op.f('ix_contact_reveals_complaint_id'))
+
+    op.drop_table('contact_reveals')
