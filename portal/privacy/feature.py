@@ -7,6 +7,7 @@ from portal.features import Feature
 from portal.models import Complaint
 from portal.privacy import reveals
 from portal.privacy.api import API_DOCS, privacy_api
+from portal.privacy.cli import contacts_cli
 from portal.privacy.forms import history_form, reveal_form
 from portal.privacy.pages import privacy_desk, privacy_public
 
@@ -19,6 +20,7 @@ FEATURE = Feature(
     name="privacy",
     pages=(privacy_desk, privacy_public),
     apis=(privacy_api,),
+    commands=(contacts_cli,),
     api_docs=API_DOCS,
     template_globals={
         "may_reveal_contact": _may_reveal_contact,
