@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+
+import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
@@ -108,3 +111,18 @@ def test_the_status_page_says_when_nothing_is_stored(client: FlaskClient) -> Non
     assert "No contact details are stored for this complaint" in page
     empty = client.post(f"/track/{receipt['tracking_code']}/contact-reveals", data={"reveals-secret": ""})
     assert empty.status_code == 422
+
+
+@pytest.mark.parametrize("config_overrides", [{"WTF_CSRF_ENABLED": True}])
+def test_the_status_page_form_carries_a_working_csrf_token(client: FlaskClient) -> None:
+    receipt = file_via_api(client, contact=CONTACT)
+    code = receipt["tracking_code"]
+    page = client.get(f"/track/{code}").get_data(as_text=True)
+    found = re.search(r'name="reveals-csrf_token" type="hidden" value="([^"]+)"', page)
+    assert found is not None
+    data = {"reveals-secret": receipt["follow_up_secret"]}
+    assert client.post(f"/track/{code}/contact-reveals", data=data).status_code == 400
+    answered = client.post(
+        f"/track/{code}/contact-reveals", data={**data, "reveals-csrf_token": found.group(1)}
+    )
+    assert answered.status_code == 200

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
+import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
@@ -261,3 +263,22 @@ def test_only_the_escalation_feature_lets_liaison_officers_in(
     portal_only = app_factory(FEATURE_PACKAGES=())
     assert len(installed(app).contact_access) == 1
     assert installed(portal_only).contact_access == []
+
+
+@pytest.mark.parametrize("config_overrides", [{"WTF_CSRF_ENABLED": True}])
+def test_the_reveal_form_carries_a_working_csrf_token(app: Flask, client: FlaskClient) -> None:
+    code = filed(client)
+    with app.app_context():
+        make_staff("tri", Role.TRIAGE)
+    login = client.get("/staff/login").get_data(as_text=True)
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', login)
+    assert token is not None
+    client.post("/staff/login", data={"username": "tri", "password": PASSWORD, "csrf_token": token.group(1)})
+    page = client.get(f"/staff/triage/{code}").get_data(as_text=True)
+    found = re.search(r'name="contact-csrf_token" type="hidden" value="([^"]+)"', page)
+    assert found is not None
+    url = f"/staff/complaints/{code}/contact"
+    assert client.post(url, data={"contact-reason": REASON}).status_code == 400  # no token: refused
+    shown = client.post(url, data={"contact-reason": REASON, "contact-csrf_token": found.group(1)})
+    assert shown.status_code == 200
+    assert PHONE in shown.get_data(as_text=True)
