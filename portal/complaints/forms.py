@@ -66,8 +66,8 @@ class ContactForm(Form):
         filters=[clean_line],
         validators=[Optional(), Length(max=100, message=_l("At most %(max)d characters."))],
     )
-    # Stored without spaces, in the form it was validated in (and so within 40 characters: the plain column a
-    # downgrade below migration 0010 opens the sealed details into is that wide).
+    # Stored without spaces, in the form it was validated in (and so within 40 characters: the plain column the
+    # contact-encryption migration's downgrade opens the sealed details into is that wide).
     phone = StringField(_l("Phone"), filters=[clean_line, compact_phone], validators=[Optional()])
     email = StringField(_l("E-mail"), filters=[clean_line], validators=[Optional()])
 

@@ -1,4 +1,4 @@
-"""Migration 0010 seals the contact details of existing rows, and its downgrade opens them back."""
+"""The contact-encryption migration seals the details of existing rows, and its downgrade opens them back."""
 
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ from portal.privacy.contacts import read_contact
 from portal.privacy.sealing import Contact, KeyRing, new_key
 from tests.portal.test_migrations import emptied
 
-BEFORE = "0009_open311_media_url"
+BEFORE = "0009_open311_media_url"  # the revision 0010_contact_encryption builds on
 WITH_CONTACT = "FA-7KQ2-M9XD-4TRV"
 ANONYMOUS = "FA-7KQ2-M9XD-4TRW"
 PHONE = "13912345678"
