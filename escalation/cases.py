@@ -18,7 +18,7 @@ from escalation.models import Case
 from escalation.rules import CaseSnapshot, SweepAction
 from escalation.vocabulary import CaseAction, CaseKind, CaseState, Outcome
 from portal.deadlines.policy import deadline_policy
-from portal.domain import Track
+from portal.domain import Role, Track
 from portal.extensions import db
 from portal.models import Bureau, Complaint, Division, OversightBody, StaffUser, utcnow
 from portal.record import events
@@ -165,6 +165,21 @@ def can_view(staff: StaffUser, case: Case) -> bool:
 
 def can_act(staff: StaffUser, case: Case) -> bool:
     return rules.can_act_on_case(staff.role, **_who_and_what(staff, case))
+
+
+def may_see_contact(staff: StaffUser, complaint: Complaint) -> bool:
+    """Liaison officers may have the complainant's contact details revealed for a misconduct case their body
+    holds (and may view): to investigate an allegation they may need to hear the witness."""
+    if staff.role is not Role.LIAISON or staff.oversight_body_id is None:
+        return False
+    held = db.session.scalars(
+        select(Case).where(
+            Case.complaint_id == complaint.id,
+            Case.kind == CaseKind.MISCONDUCT,
+            Case.body_id == staff.oversight_body_id,
+        )
+    )
+    return any(can_view(staff, case) for case in held)
 
 
 def record_action(

@@ -5,7 +5,7 @@ from flask_babel import lazy_gettext as _l
 
 from escalation.api import API_DOCS, escalation_api
 from escalation.board import public_pages
-from escalation.cases import SWEEP_JOB, sweep
+from escalation.cases import SWEEP_JOB, may_see_contact, sweep
 from escalation.cli import escalation_cli
 from escalation.demo import seed_complaints_command
 from escalation.desk import desk
@@ -31,4 +31,5 @@ FEATURE = Feature(
     desks=(Desk("escalation_desk.case_list", _l("Oversight cases"), (Role.LIAISON,)),),
     api_docs=API_DOCS,
     metrics=(overdue_figures,),
+    contact_access=(may_see_contact,),
 )

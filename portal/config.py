@@ -17,8 +17,10 @@ from limits import parse_many
 
 from portal.deadlines.workdays import DeadlinePolicy
 from portal.keyfiles import create_once
+from portal.privacy.sealing import ContactKeyError, parse_keys
 
 SECRET_KEY_FILE = "secret_key"  # noqa: S105 - the file name, not the key
+CONTACT_KEY_FILE = "contact_keys"
 # The deadlines are the policy's own defaults unless the environment says otherwise.
 _DEADLINES = DeadlinePolicy()
 
@@ -38,6 +40,10 @@ class Settings:
     UPLOAD_FOLDER: str
     MODEL_FOLDER: str
     LEDGER_FOLDER: str
+    # Keys sealing complainants' contact details, newest first: CONTACT_KEYS if set, otherwise the key file
+    # (generated on first use by portal.privacy.contacts, and rewritten by `flask contacts rotate-key`).
+    CONTACT_KEY_FILE: str
+    CONTACT_KEYS: tuple[str, ...] = ()
     JOBS_QUEUE: str = "fire-alarm"
     # Photos and retraining: slow work on a queue (and workers, `flask jobs worker --queue media`) of its own,
     # so classification never waits behind it.
@@ -189,6 +195,13 @@ LOG_FORMATS = ("json", "text")
 LOG_LEVELS = ("debug", "info", "warning", "error", "critical")
 
 
+def _contact_keys(environ: Mapping[str, str]) -> tuple[str, ...]:
+    try:
+        return parse_keys(environ.get("CONTACT_KEYS") or "")
+    except ContactKeyError as exc:
+        raise ConfigError(f"CONTACT_KEYS must be comma-separated Fernet keys, newest first: {exc}") from exc
+
+
 def settings_from_env(environ: Mapping[str, str], instance_path: Path) -> Settings:
     """Build :class:`Settings` from environment variables, with the embedded defaults for a first run."""
     instance = instance_path.resolve()
@@ -202,6 +215,8 @@ def settings_from_env(environ: Mapping[str, str], instance_path: Path) -> Settin
         UPLOAD_FOLDER=environ.get("UPLOAD_FOLDER") or str(instance / "uploads"),
         MODEL_FOLDER=environ.get("MODEL_FOLDER") or str(instance / "models"),
         LEDGER_FOLDER=environ.get("LEDGER_FOLDER") or str(instance / "ledger"),
+        CONTACT_KEY_FILE=environ.get("CONTACT_KEY_FILE") or str(instance / CONTACT_KEY_FILE),
+        CONTACT_KEYS=_contact_keys(environ),
         TRIAGE_THRESHOLD=_float_or_none(environ, "TRIAGE_THRESHOLD"),
         TRIAGE_TRAINING_DATA=environ.get("TRIAGE_TRAINING_DATA") or Settings.TRIAGE_TRAINING_DATA,
         REPLY_DEADLINE_DAYS=_int(environ, "REPLY_DEADLINE_DAYS", Settings.REPLY_DEADLINE_DAYS),

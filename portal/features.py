@@ -1,10 +1,11 @@
 """Features and how the factory installs them: everything a feature adds to an app, declared in one value.
 
 Each feature package has a ``feature.py`` whose ``FEATURE`` lists its blueprints, commands, jobs, signal
-receivers, timeline texts, status-page sections, navigation, API documentation and metrics. :func:`install` puts one
-feature into one app; what the installed features contributed is kept in that app's ``extensions`` and read
-back through :func:`installed`. Nothing here is process-wide, so two apps built in one process (a full one and a
-portal-only one) share no state: each serves, documents and reacts to exactly what it installed.
+receivers, timeline texts, status-page sections, navigation, API documentation, metrics and who else may see
+contact details. :func:`install` puts one feature into one app; what the installed features contributed is kept
+in that app's ``extensions`` and read back through :func:`installed`. Nothing here is process-wide, so two apps
+built in one process (a full one and a portal-only one) share no state: each serves, documents and reacts to
+exactly what it installed.
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ if TYPE_CHECKING:
     from prometheus_client.metrics_core import Metric
 
     from portal.domain import Role
-    from portal.models import Complaint, Event
+    from portal.models import Complaint, Event, StaffUser
 
 EXTENSION_KEY = "fire_alarm.features"
 # Command groups several features add to (``flask seed demo``, ``flask seed complaints``), made once per app.
@@ -87,6 +88,8 @@ SectionBuilder = Callable[["Complaint", str], Any]
 # ``fire_alarm_<feature>_...``. A source that fails (its database is down) is logged and left out of that one
 # scrape; the others are still served. See ``portal.ops.metrics``.
 MetricsSource = Callable[[], Iterable["Metric"]]
+# Whether a staff member may have a complaint's contact details revealed, beyond the portal's own rules.
+ContactAccess = Callable[["StaffUser", "Complaint"], bool]
 # Renders an error for a machine surface with a format of its own (Open311's error list): status, message.
 ErrorFormat = Callable[[int, str], "Response"]
 
@@ -114,6 +117,8 @@ class Feature:
     # URL prefix -> how errors are rendered there.
     error_formats: Mapping[str, ErrorFormat] = field(default_factory=dict)
     metrics: tuple[MetricsSource, ...] = ()
+    # Who else may reveal a complainant's contact details (portal.privacy.reveals decides for its own roles).
+    contact_access: tuple[ContactAccess, ...] = ()
 
 
 @dataclass
@@ -129,6 +134,7 @@ class Installed:
     api_paths: dict[str, dict[str, Any]] = field(default_factory=dict)
     api_schemas: dict[str, Any] = field(default_factory=dict)
     error_formats: dict[str, ErrorFormat] = field(default_factory=dict)
+    contact_access: list[ContactAccess] = field(default_factory=list)
     groups: dict[str, AppGroup] = field(default_factory=dict)
     metrics: list[MetricsSource] = field(default_factory=list)
 
@@ -181,6 +187,7 @@ def install(app: Flask, feature: Feature) -> None:
     registry.api_schemas.update(feature.api_docs.schemas)
     registry.error_formats.update(feature.error_formats)
     registry.metrics.extend(feature.metrics)
+    registry.contact_access.extend(feature.contact_access)
     app.jinja_env.globals.update(feature.template_globals)
 
 

@@ -4,11 +4,15 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask import Flask
 from flask.testing import FlaskClient
 
 from portal.auth.accounts import hash_password, issue_token
+from portal.complaints.lookup import find_by_code
 from portal.extensions import db
 from portal.models import Bureau, OversightBody, Role, StaffUser
+from portal.privacy.contacts import read_contact
+from portal.privacy.sealing import Contact
 from portal.unit_of_work import commit
 
 VALID_COMPLAINT: dict[str, Any] = {
@@ -49,3 +53,11 @@ def bearer(username: str, role: Role, **where: str | None) -> dict[str, str]:
     token, _expires = issue_token(user)
     commit()
     return {"Authorization": f"Bearer {token}"}
+
+
+def stored_contact(app: Flask, code: str) -> Contact | None:
+    """The contact details stored with a complaint, opened (as only a logged reveal does in the app)."""
+    with app.app_context():
+        complaint = find_by_code(code)
+        assert complaint is not None
+        return read_contact(complaint)

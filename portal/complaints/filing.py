@@ -22,17 +22,12 @@ from portal.evidence.photos import Upload, attach
 from portal.extensions import db
 from portal.features import EventText, says
 from portal.models import Complaint, ComplaintStatus, Division, utcnow
+from portal.privacy.contacts import seal_contact
+from portal.privacy.sealing import Contact
 from portal.record import events
 from portal.record import store as record_store
 from portal.record.proofs import Receipt
 from portal.refusals import UnknownTarget
-
-
-@dataclass(frozen=True)
-class Contact:
-    name: str | None = None
-    phone: str | None = None
-    email: str | None = None
 
 
 @dataclass(frozen=True)
@@ -96,15 +91,14 @@ def file_complaint(draft: ComplaintDraft, uploads: Sequence[Upload] = ()) -> Fil
         latitude=draft.latitude,
         longitude=draft.longitude,
         anonymous=draft.anonymous,
-        contact_name=contact.name if contact else None,
-        contact_phone=contact.phone if contact else None,
-        contact_email=contact.email if contact else None,
         misconduct_alleged=allegation is not None,
         accused_name=allegation.accused_name if allegation else None,
         accused_unit=allegation.accused_unit if allegation else None,
         accused_party_member=allegation.party_member if allegation else None,
         status=ComplaintStatus.RECEIVED,
     )
+    # Sealed, never stored in clear: staff see the details only through a logged reveal (portal.privacy).
+    seal_contact(complaint, contact)
     db.session.add(complaint)
     db.session.flush()
     photos = attach(complaint, list(uploads), utcnow()) if uploads else []

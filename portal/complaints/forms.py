@@ -27,11 +27,12 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
-from portal.complaints.filing import ComplaintDraft, Contact
+from portal.complaints.filing import ComplaintDraft
 from portal.domain import Allegation, PartyMembership
 from portal.http.forms import free_text
 from portal.http.sanitise import clean_line, clean_text
 from portal.labels import PARTY_LABELS
+from portal.privacy.sealing import Contact
 
 TITLE_MIN, TITLE_MAX = 4, 100
 BODY_MIN, BODY_MAX = 10, 5000
@@ -66,7 +67,8 @@ class ContactForm(Form):
         filters=[clean_line],
         validators=[Optional(), Length(max=100, message=_l("At most %(max)d characters."))],
     )
-    # Stored without spaces, in the form it was validated in (and so within the column's 40 characters).
+    # Stored without spaces, in the form it was validated in (and so within 40 characters: the plain column the
+    # contact-encryption migration's downgrade opens the sealed details into is that wide).
     phone = StringField(_l("Phone"), filters=[clean_line, compact_phone], validators=[Optional()])
     email = StringField(_l("E-mail"), filters=[clean_line], validators=[Optional()])
 

@@ -46,9 +46,9 @@ class Complaint(Model):
     longitude: Mapped[float | None] = mapped_column(Float)
 
     anonymous: Mapped[bool] = mapped_column(Boolean, default=False)
-    contact_name: Mapped[str | None] = mapped_column(String(100))
-    contact_phone: Mapped[str | None] = mapped_column(String(40))
-    contact_email: Mapped[str | None] = mapped_column(String(254))
+    # Name, phone and e-mail sealed together (portal.privacy.sealing), never in clear: only portal.privacy
+    # writes or opens it (portal.privacy.contacts), and staff read it only through a logged reveal.
+    contact_encrypted: Mapped[str | None] = mapped_column(Text)
 
     # Names of private persons and other passages staff hide from public views (the text itself is unchanged).
     redactions: Mapped[list[str]] = mapped_column(JSON, default=list)
@@ -90,7 +90,8 @@ class Complaint(Model):
 
     @property
     def has_contact(self) -> bool:
-        return any((self.contact_name, self.contact_phone, self.contact_email))
+        """Whether the citizen left any contact details (answered without opening them)."""
+        return self.contact_encrypted is not None
 
 
 class Event(Model):

@@ -17,7 +17,9 @@ from portal.extensions import db
 from portal.models import Complaint, PartyMembership
 from portal.open311.filing import contact_name, derive_title
 from portal.open311.keys import revoke_key
+from portal.privacy.sealing import Contact
 from portal.unit_of_work import commit
+from tests.factories import stored_contact
 from tests.portal.evidence.photos import encode, picture
 from tests.portal.open311.documents import JSON_CONTENT_TYPE, assert_same_document, parse_xml, validate
 from tests.portal.open311.filings import BASE, DESCRIPTION, VALID_REQUEST, file_request, post_request
@@ -86,15 +88,10 @@ def test_contact_details_are_kept_and_names_follow_their_language(
     app: Flask, client: FlaskClient, api_key: str
 ) -> None:
     chinese = file_request(client, api_key, first_name="小明", last_name="王", phone="13912345678")
-    complaint = stored(app, chinese)
-    assert (complaint.contact_name, complaint.contact_phone, complaint.anonymous) == (
-        "王小明",
-        "13912345678",
-        False,
-    )
+    assert stored(app, chinese).anonymous is False
+    assert stored_contact(app, chinese) == Contact("王小明", "13912345678", None)
     english = file_request(client, api_key, first_name="Mary", last_name="Smith", email="mary@example.com")
-    assert stored(app, english).contact_name == "Mary Smith"
-    assert stored(app, english).contact_email == "mary@example.com"
+    assert stored_contact(app, english) == Contact("Mary Smith", None, "mary@example.com")
 
 
 def test_misconduct_service_files_an_allegation(app: Flask, client: FlaskClient, api_key: str) -> None:
