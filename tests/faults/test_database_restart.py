@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import threading
-import time
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from tests.faults.servers import PrivatePostgres, PrivateRedis
+from tests.faults.servers import PrivatePostgres, PrivateRedis, wait_until
 from tests.faults.stack import Stack
 from tests.faults.test_redis_outage import complaint
 
@@ -35,9 +34,16 @@ def test_a_database_restart_under_load_loses_no_accepted_complaint(
     clients = [threading.Thread(target=file_continuously) for _ in range(3)]
     for client in clients:
         client.start()
-    time.sleep(2)
+    wait_until(lambda: len(answers) >= 10, 60, "filing did not get going")
     postgres.restart()
-    time.sleep(4)
+    restarted_at = len(answers)
+    # Load goes on until the portal has taken a good number of complaints again (however slow this machine is).
+    wait_until(
+        lambda: sum(status == 201 for status, _body in answers[restarted_at:]) >= 10,
+        90,
+        "the portal did not take complaints again after the restart",
+        every=0.5,
+    )
     stop.set()
     for client in clients:
         client.join(timeout=60)
@@ -49,7 +55,7 @@ def test_a_database_restart_under_load_loses_no_accepted_complaint(
         if status == 503:
             assert body["error"]["code"] == "unavailable"
     accepted = [body["tracking_code"] for status, body in answers if status == 201]
-    assert len(accepted) > 20
-    assert statuses[-1] == 201  # it recovered without a restart of the web workers
+    # It recovered without a restart of the web workers.
+    assert sum(status == 201 for status in statuses[restarted_at:]) >= 10
     for code in accepted:
         assert stack.get(f"/api/v1/complaints/{code}")[0] == 200, code
