@@ -80,10 +80,12 @@ test: translations lint ## Fresh machine -> the full suite on SQLite, then on Po
 	  $(BIN)/python -m bench.triage_accuracy --data $(SHARED_DATA) --min-macro-f1 0.93; \
 	else echo "== $(SHARED_DATA) not found: skipped the accuracy benchmark (CI never skips it) =="; fi
 
+# The fault suite is left out of the date runs: under faketime, sleeping in a subprocess wait fails with EINVAL,
+# and outages do not depend on the date.
 test-dates: translations ## The SQLite suite at other dates (Debian's faketime): no test may depend on today
 	@for date in $(TEST_DATES); do \
 	  echo "== the suite on $$date =="; \
-	  faketime "$$date" $(BIN)/pytest -q || exit 1; \
+	  faketime "$$date" $(BIN)/pytest -q --ignore=tests/faults || exit 1; \
 	done
 
 bench: $(STAMP) ## Run the benchmarks (they print their figures; triage ones read ../shared/data)

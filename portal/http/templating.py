@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
+from urllib.parse import urlencode
 
-from flask import Flask
+from flask import Flask, request
 from flask_babel import format_date, format_datetime
 from flask_login import current_user
+from wtforms import Form
 
 from portal.categories import category_info
 from portal.deadlines.workdays import last_day_of
@@ -37,6 +40,34 @@ def category_label(key: str) -> str:
     return in_language(current_language(), info.label_zh, info.label_en)
 
 
+@dataclass(frozen=True)
+class FieldError:
+    id: str
+    label: str
+    message: str
+
+
+def field_errors(form: Form) -> list[FieldError]:
+    """Each field's errors with the field's id and label, subforms included, in the order of the form."""
+    found: list[FieldError] = []
+    for field in form:
+        if field.type == "FormField":
+            found.extend(field_errors(field.form))
+        elif field.type != "CSRFTokenField":
+            found.extend(
+                FieldError(field.id, str(field.label.text), str(message)) for message in field.errors
+            )
+    return found
+
+
+def language_switch_url(language: str) -> str:
+    """This page in ``language``, with every other query parameter (filters, codes) kept."""
+    # Built from this request's own path and parameters, never through url_for: a parameter named like one of
+    # url_for's own (endpoint, _external, _anchor) must not change where the link points.
+    kept = [(key, value) for key, value in request.args.items(multi=True) if key != "lang"]
+    return f"{request.path}?{urlencode([*kept, ('lang', language)])}"
+
+
 def _staff_desks() -> list[Desk]:
     if not current_user.is_authenticated:
         return []
@@ -63,4 +94,6 @@ def init_app(app: Flask) -> None:
         public_nav=_public_nav,
         track_partials=_track_partials,
         staff_nav=_staff_desks,
+        field_errors=field_errors,
+        language_switch_url=language_switch_url,
     )
