@@ -81,6 +81,14 @@ class Settings:
     EVIDENCE_MAX_BYTES: int = 10 * 1024 * 1024
     # Leading zero bits of the intake proof of work (0: none; 16 takes a browser a second or two).
     INTAKE_POW_BITS: int = 0
+    # How long the receipt page can be reloaded (or switched to the other language) by the browser that filed;
+    # how long an API client's Idempotency-Key answers a retry with the same 201.
+    RECEIPT_PAGE_MINUTES: int = 30
+    # Photos that passed their checks on a form that came back with an error wait this long to be filed with it,
+    # up to this many bytes for all such forms together (beyond, the citizen is asked to attach them again).
+    HELD_PHOTOS_MINUTES: int = 60
+    HELD_PHOTOS_MAX_BYTES: int = 512 * 1024 * 1024
+    IDEMPOTENCY_HOURS: int = 24
     # Pixels of all the photos of one request together (a 12-megapixel phone photo is 12 000 000).
     EVIDENCE_PIXEL_BUDGET: int = 60_000_000
     MAX_CONTENT_LENGTH: int = 52 * 1024 * 1024
@@ -240,6 +248,10 @@ def settings_from_env(environ: Mapping[str, str], instance_path: Path) -> Settin
         SESSION_COOKIE_SECURE=_bool(environ, "SESSION_COOKIE_SECURE", Settings.SESSION_COOKIE_SECURE),
         TRUSTED_PROXIES=_int(environ, "TRUSTED_PROXIES", Settings.TRUSTED_PROXIES),
         INTAKE_POW_BITS=_int(environ, "INTAKE_POW_BITS", Settings.INTAKE_POW_BITS),
+        RECEIPT_PAGE_MINUTES=_int(environ, "RECEIPT_PAGE_MINUTES", Settings.RECEIPT_PAGE_MINUTES),
+        IDEMPOTENCY_HOURS=_int(environ, "IDEMPOTENCY_HOURS", Settings.IDEMPOTENCY_HOURS),
+        HELD_PHOTOS_MINUTES=_int(environ, "HELD_PHOTOS_MINUTES", Settings.HELD_PHOTOS_MINUTES),
+        HELD_PHOTOS_MAX_BYTES=_int(environ, "HELD_PHOTOS_MAX_BYTES", Settings.HELD_PHOTOS_MAX_BYTES),
         JOBS_REQUEUE_AFTER_SECONDS=_int(
             environ, "JOBS_REQUEUE_AFTER_SECONDS", Settings.JOBS_REQUEUE_AFTER_SECONDS
         ),

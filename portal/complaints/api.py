@@ -6,14 +6,16 @@ from typing import Any
 
 from flask import Response, jsonify, request, url_for
 from flask_babel import gettext as _
+from sqlalchemy.exc import IntegrityError
 
 from portal.auth.access import public
-from portal.complaints import antispam, filing, timeline
+from portal.complaints import antispam, filing, receipt_copies, timeline
 from portal.complaints.followup import add_follow_up
 from portal.complaints.forms import ComplaintForm, FollowUpForm, draft_from_form
 from portal.complaints.lookup import require_complaint
 from portal.complaints.payload import PayloadError, complaint_formdata
 from portal.evidence.photos import EvidenceRejected, Upload, inspect_files
+from portal.extensions import db
 from portal.features import ApiDocs
 from portal.http.api import (
     ApiError,
@@ -48,6 +50,19 @@ def _complaint_document() -> Any:
 @public
 @intake_limit
 def file_complaint() -> tuple[Response, int, dict[str, str]]:
+    idempotency_key = request.headers.get("Idempotency-Key")
+    digest = None
+    if idempotency_key is not None:
+        if not receipt_copies.valid_idempotency_key(idempotency_key):
+            raise ApiError(
+                400,
+                "invalid_idempotency_key",
+                _("Idempotency-Key must be 8 to 200 visible ASCII characters, e.g. a random UUID."),
+            )
+        digest = _request_digest()
+        earlier = receipt_copies.earlier_answer(idempotency_key, digest)
+        if earlier is not None:
+            return _filed(earlier, replayed=True)
     try:
         formdata, type_errors = complaint_formdata(_complaint_document())
     except PayloadError as exc:
@@ -64,20 +79,44 @@ def file_complaint() -> tuple[Response, int, dict[str, str]]:
         # A field with the wrong type was left out, so the form may call it missing: the type error wins.
         raise validation_failed({**form_errors(form), **type_errors})
     antispam.screen(form)
-    receipt = filing.file_complaint(draft_from_form(form, language), uploads)
-    commit()
-    status_url = url_for("complaints_api.complaint_status", code=receipt.tracking_code, _external=True)
+    document = filing.file_complaint(draft_from_form(form, language), uploads).to_json()
+    if idempotency_key is None or digest is None:
+        commit()
+        return _filed(document)
+    receipt_copies.remember_answer(idempotency_key, digest, document)
+    try:
+        commit()
+    except IntegrityError as exc:
+        # Two tries with one key raced: the other one's commit won, and this one filed nothing.
+        db.session.rollback()
+        earlier = receipt_copies.earlier_answer(idempotency_key, digest)
+        if earlier is None:
+            raise exc
+        return _filed(earlier, replayed=True)
+    return _filed(document)
+
+
+def _request_digest() -> str:
+    parts = [("body", request.get_data(cache=True))] if request.mimetype != "multipart/form-data" else []
+    parts += [(f"form:{name}", value.encode("utf-8")) for name, value in request.form.items(multi=True)]
+    for name, upload in request.files.items(multi=True):
+        parts.append((f"file:{name}:{upload.filename}", upload.stream.read()))
+        upload.stream.seek(0)
+    return receipt_copies.request_digest(parts)
+
+
+def _filed(document: dict[str, Any], *, replayed: bool = False) -> tuple[Response, int, dict[str, str]]:
+    code = document["tracking_code"]
+    status_url = url_for("complaints_api.complaint_status", code=code, _external=True)
     body = {
-        "tracking_code": receipt.tracking_code,
-        "follow_up_secret": receipt.follow_up_secret,
-        "status": receipt.status.value,
+        **document,
         "status_url": status_url,
-        "track_url": url_for("complaints.track", code=receipt.tracking_code, _external=True),
-        "anonymous": receipt.anonymous,
-        "record": receipt.record.to_json(),
-        "content_salt": receipt.content_salt,
+        "track_url": url_for("complaints.track", code=code, _external=True),
     }
-    return jsonify(body), 201, {"Location": status_url}
+    headers = {"Location": status_url}
+    if replayed:
+        headers["Idempotent-Replayed"] = "true"
+    return jsonify(body), 201, headers
 
 
 @complaints_api.get("/complaints/challenge")
@@ -217,6 +256,17 @@ PATHS: dict[str, dict[str, Any]] = {
         "post": {
             "summary": "File a complaint (no account needed)",
             "security": [],
+            "parameters": [
+                {
+                    "name": "Idempotency-Key",
+                    "in": "header",
+                    "required": False,
+                    "description": "A random key (e.g. a UUID) of 8-200 visible ASCII characters. A retry with the "
+                    "same key and the same request gets the same 201 answer (header Idempotent-Replayed) and "
+                    "files nothing again, for 24 hours; the same key with another request gets 422.",
+                    "schema": {"type": "string", "minLength": 8, "maxLength": 200},
+                }
+            ],
             "requestBody": {
                 "required": True,
                 "content": {

@@ -6,6 +6,7 @@ import hashlib
 import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
@@ -55,6 +56,30 @@ class FilingReceipt:
     anonymous: bool
     record: Receipt  # the complaint's entry in the record: its index, the signed head and the audit path
     content_salt: str  # with title and body, recomputes the entry's content_sha256; kept only by the citizen
+
+    def to_json(self) -> dict[str, object]:
+        """The receipt as the API answers it and as the receipt page keeps it for its short window."""
+        return {
+            "tracking_code": self.tracking_code,
+            "follow_up_secret": self.follow_up_secret,
+            "status": self.status.value,
+            "anonymous": self.anonymous,
+            "record": self.record.to_json(),
+            "content_salt": self.content_salt,
+        }
+
+
+def receipt_file(document: dict[str, Any], portal_url: str) -> dict[str, Any]:
+    """The file the citizen saves from the receipt page: the record receipt itself (what the stand-alone verifier
+    reads, as it is) with the tracking code, the salt and the portal it came from. Never the follow-up secret:
+    the file is meant to be shown to others as proof of filing."""
+    record = document["record"]
+    return {
+        **record,
+        "tracking_code": document["tracking_code"],
+        "content_salt": document["content_salt"],
+        "portal": portal_url,
+    }
 
 
 def content_digest(salt: str, title: str, body: str) -> str:

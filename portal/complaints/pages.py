@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import json
+
 from flask import (
     Blueprint,
+    current_app,
     flash,
     make_response,
     redirect,
@@ -14,10 +17,11 @@ from flask import (
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
-from portal.complaints import antispam, filing, timeline
+from portal.complaints import antispam, filing, receipt_copies, timeline
 from portal.complaints.followup import add_follow_up
 from portal.complaints.forms import ComplaintForm, FollowUpForm, draft_from_form
 from portal.complaints.lookup import find_by_code
+from portal.evidence import held
 from portal.evidence.photos import EvidenceRejected, Upload, inspect_files
 from portal.http.i18n import current_language
 from portal.http.limits import intake_limit, lookup_limit
@@ -28,6 +32,10 @@ from portal.refusals import Refusal
 from portal.unit_of_work import commit
 
 complaint_pages = Blueprint("complaints", __name__)
+RECEIPT_COOKIE = "receipt_key"
+# The form's fields for photos held from an earlier try: the batch token, and the positions still wanted.
+HELD_FIELD = "held_photos"
+KEEP_FIELD = "keep_photo"
 
 
 @complaint_pages.route("/", methods=["GET", "POST"])
@@ -38,30 +46,97 @@ def file_complaint() -> str | Response | tuple[str, int]:
     if not form.is_submitted():
         return _form_page(form)
     valid = form.validate()
+    token = request.form.get(HELD_FIELD)
+    kept = held.held(token, keep=_kept_positions())
     uploads: list[Upload] = []
     try:
-        uploads = inspect_files(request.files.getlist("evidence"))
+        uploads = inspect_files(request.files.getlist("evidence"), kept)
     except EvidenceRejected as rejected:
         form.evidence.errors = [*form.evidence.errors, *rejected.messages]
+        uploads = rejected.accepted
         valid = False
+    if valid:
+        try:
+            antispam.screen(form)
+        except Refusal as refusal:
+            return _form_page(form, show_refusal(form, refusal), _hold(uploads, token))
     if not valid:
-        return _form_page(form, 422)
-    try:
-        antispam.screen(form)
-    except Refusal as refusal:
-        return _form_page(form, show_refusal(form, refusal))
+        return _form_page(form, 422, _hold(uploads, token))
     receipt = filing.file_complaint(draft_from_form(form, language), uploads)
+    held.release(token)
+    handle, key = receipt_copies.keep_for_page(receipt.to_json())
     commit()
-    # The receipt is the answer to the POST itself: the secret is never stored in clear, not even in the
-    # session cookie, and no cache may keep the page.
-    response = make_response(render_template("complaints/receipt.html", receipt=receipt), 201)
+    # Post/redirect/get: a reload, Back or a language switch shows the receipt again and files nothing. The
+    # secret travels only sealed, under a key that only this browser holds, for a short window.
+    response = redirect(url_for("complaints.receipt", handle=handle), code=303)
+    response.set_cookie(
+        RECEIPT_COOKIE,
+        key,
+        max_age=int(receipt_copies.page_window().total_seconds()),
+        path=url_for("complaints.receipt", handle=handle),
+        secure=bool(current_app.config["SESSION_COOKIE_SECURE"]),
+        httponly=True,
+        samesite="Strict",
+    )
+    return response
+
+
+def _kept_positions() -> list[int]:
+    return [int(value) for value in request.form.getlist(KEEP_FIELD) if value.isdigit() and len(value) < 3]
+
+
+def _hold(uploads: list[Upload], token: str | None) -> held.Held | None:
+    """Keep the photos that passed for the form's next try (committed: the form's answer is an error page)."""
+    kept = held.hold([(upload.name, upload.data) for upload in uploads], token)
+    commit()
+    return kept
+
+
+def _form_page(form: ComplaintForm, status: int = 200, photos: held.Held | None = None) -> tuple[str, int]:
+    antispam.offer_challenge(form)
+    if (
+        photos is None
+        and request.files.getlist("evidence")
+        and any(f.filename for f in request.files.getlist("evidence"))
+    ):
+        form.evidence.errors = [
+            *form.evidence.errors,
+            _("Your photos could not be kept: please attach them again."),
+        ]
+    page = render_template(
+        "complaints/file.html", form=form, pow_bits=antispam.required_bits(), held_photos=photos
+    )
+    return page, status
+
+
+@complaint_pages.get("/receipt/<handle>")
+def receipt(handle: str) -> Response:
+    document = receipt_copies.open_for_page(handle, request.cookies.get(RECEIPT_COOKIE))
+    if document is None:
+        response = make_response(render_template("complaints/receipt_gone.html"), 410)
+    else:
+        minutes = int(receipt_copies.page_window().total_seconds() // 60)
+        response = make_response(
+            render_template("complaints/receipt.html", receipt=document, minutes=minutes)
+        )
+    # The page holds the one-time secret: no cache, no shared proxy, may keep it.
     response.headers["Cache-Control"] = "no-store"
     return response
 
 
-def _form_page(form: ComplaintForm, status: int = 200) -> tuple[str, int]:
-    antispam.offer_challenge(form)
-    return render_template("complaints/file.html", form=form, pow_bits=antispam.required_bits()), status
+@complaint_pages.get("/receipt/<handle>/receipt.json")
+def receipt_download(handle: str) -> Response:
+    document = receipt_copies.open_for_page(handle, request.cookies.get(RECEIPT_COOKIE))
+    if document is None:
+        return make_response(render_template("complaints/receipt_gone.html"), 410)
+    body = json.dumps(filing.receipt_file(document, request.url_root), ensure_ascii=False, indent=2)
+    response = make_response(body)
+    response.mimetype = "application/json"
+    response.headers["Content-Disposition"] = (
+        f'attachment; filename="receipt-{document["tracking_code"]}.json"'
+    )
+    response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 @complaint_pages.get("/track")

@@ -2,7 +2,7 @@
 
 from flask_login import current_user
 
-from portal.evidence import photos
+from portal.evidence import held, photos
 from portal.evidence.labels import PHOTO_CHECK_LABELS
 from portal.evidence.pages import evidence_pages, evidence_staff
 from portal.features import Feature, Job
@@ -18,7 +18,10 @@ FEATURE = Feature(
     name="evidence",
     pages=(evidence_pages, evidence_staff),
     # Re-encoding a large photo takes seconds: on the media queue, never in front of a classification.
-    jobs=(Job(photos.PUBLISH_JOB, photos.publish, queue=MEDIA, timeout_seconds=180),),
+    jobs=(
+        Job(photos.PUBLISH_JOB, photos.publish, queue=MEDIA, timeout_seconds=180),
+        Job(held.FORGET_JOB, held.forget_expired, every_seconds=600, timeout_seconds=120),
+    ),
     public_sections={"evidence": photos.public_section},
     template_globals={
         "evidence_for": photos.photos_of,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, Float, ForeignKey, Integer, String
+from sqlalchemy import Boolean, Float, ForeignKey, Integer, LargeBinary, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.extensions import Model
@@ -39,3 +39,17 @@ class Photo(Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     complaint: Mapped[Complaint] = relationship()
+
+
+class HeldPhoto(Model):
+    """A photo that passed its checks on a form that came back with another error, kept for a short while so the
+    citizen need not attach it again. Not evidence yet: it becomes a :class:`Photo` only when the form files."""
+
+    __tablename__ = "held_photos"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    batch: Mapped[str] = mapped_column(String(64), index=True)  # the random token in the form's hidden field
+    filename: Mapped[str] = mapped_column(String(80))
+    data: Mapped[bytes] = mapped_column(LargeBinary)
+    size: Mapped[int] = mapped_column(Integer)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import secrets
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -45,15 +46,17 @@ PUBLIC_NAME_RE = re.compile(r"[A-Za-z0-9_-]{24}\.(?:jpg|png|webp)")
 class EvidenceRejected(ValueError):
     """One or more uploads were refused; ``messages`` says which and why, in the user's language."""
 
-    def __init__(self, messages: list[str]) -> None:
+    def __init__(self, messages: list[str], accepted: list[Upload] | None = None) -> None:
         super().__init__("evidence rejected")
         self.messages = messages
+        self.accepted = accepted or []  # the photos of the same request that passed, to hold for the next try
 
 
 @dataclass(frozen=True)
 class Upload:
     data: bytes
     photo: InspectedPhoto
+    name: str = "photo"
 
 
 def _message(error: EvidenceError, filename: str) -> str:
@@ -68,14 +71,18 @@ def _message(error: EvidenceError, filename: str) -> str:
     return messages.get(error.code, _("%(name)s cannot be accepted.", name=filename))
 
 
-def inspect_files(files: list[FileStorage]) -> list[Upload]:
-    """Read and check every uploaded photo; raise :class:`EvidenceRejected` listing every refusal."""
+def inspect_files(files: list[FileStorage], kept: Sequence[tuple[str, bytes]] = ()) -> list[Upload]:
+    """Read and check every uploaded photo, after those ``kept`` from an earlier try of the same form; raise
+    :class:`EvidenceRejected` listing every refusal."""
     chosen = [file for file in files if file and file.filename]
-    if len(chosen) > MAX_PHOTOS:
+    if len(chosen) + len(kept) > MAX_PHOTOS:
         raise EvidenceRejected([_("At most %(count)d photos.", count=MAX_PHOTOS)])
     limit = current_app.config["EVIDENCE_MAX_BYTES"]
     # Read one byte more than allowed, so an oversized file is recognised without reading all of it.
-    read = [(Path(file.filename or "photo").name[:80], file.stream.read(limit + 1)) for file in chosen]
+    read = [
+        *kept,
+        *((Path(file.filename or "photo").name[:80], file.stream.read(limit + 1)) for file in chosen),
+    ]
     # A pixel budget for the whole request, checked from the headers before any pixel is decoded: a few
     # well-compressed giant images would otherwise cost a web worker many seconds and hundreds of MB.
     budget = current_app.config["EVIDENCE_PIXEL_BUDGET"]
@@ -91,11 +98,11 @@ def inspect_files(files: list[FileStorage]) -> list[Upload]:
     uploads, problems = [], []
     for name, data in read:
         try:
-            uploads.append(Upload(data, inspect_upload(data, name, max_bytes=limit)))
+            uploads.append(Upload(data, inspect_upload(data, name, max_bytes=limit), name))
         except EvidenceError as error:
             problems.append(_message(error, name))
     if problems:
-        raise EvidenceRejected(problems)
+        raise EvidenceRejected(problems, uploads)
     return uploads
 
 

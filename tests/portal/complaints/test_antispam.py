@@ -81,7 +81,7 @@ def test_the_form_carries_a_challenge_and_the_script_that_solves_it(app: Flask, 
     assert challenge is not None
     nonce = solve(challenge.group(1), 8)
     data = {**VALID_COMPLAINT, "pow_challenge": challenge.group(1), "pow_nonce": nonce}
-    assert client.post("/", data=data).status_code == 201
+    assert client.post("/", data=data).status_code == 303
     assert client.post("/", data=data).status_code == 422
 
 

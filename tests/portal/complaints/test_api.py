@@ -255,3 +255,38 @@ def test_a_form_on_another_site_cannot_file_through_the_visitors_browser(
             ).status_code
             == 201
         )
+
+
+def test_a_retry_with_the_same_idempotency_key_gets_the_same_answer_and_files_nothing(
+    app: Flask, client: FlaskClient
+) -> None:
+    headers = {"Idempotency-Key": "9b2f6a1e-4c1d-4f2a-9a77-1f0c2b3d4e5f"}
+    first = client.post("/api/v1/complaints", json=complaint_payload(), headers=headers)
+    again = client.post("/api/v1/complaints", json=complaint_payload(), headers=headers)
+    assert first.status_code == again.status_code == 201
+    assert again.get_json() == first.get_json()
+    assert again.headers["Idempotent-Replayed"] == "true"
+    with app.app_context():
+        assert db.session.scalar(select(func.count(Complaint.id))) == 1
+    other = client.post(
+        "/api/v1/complaints", json=complaint_payload(), headers={"Idempotency-Key": "another-key-1"}
+    )
+    assert other.get_json()["tracking_code"] != first.get_json()["tracking_code"]
+
+
+def test_an_idempotency_key_reused_for_another_complaint_is_refused(app: Flask, client: FlaskClient) -> None:
+    headers = {"Idempotency-Key": "one-key-per-complaint"}
+    assert client.post("/api/v1/complaints", json=complaint_payload(), headers=headers).status_code == 201
+    changed = client.post(
+        "/api/v1/complaints", json=complaint_payload(title="另一件事情的标题"), headers=headers
+    )
+    assert changed.status_code == 422
+    assert changed.get_json()["error"]["code"] == "idempotency_key_reused"
+    with app.app_context():
+        assert db.session.scalar(select(func.count(Complaint.id))) == 1
+
+
+def test_a_malformed_idempotency_key_is_a_clear_400(client: FlaskClient) -> None:
+    short = client.post("/api/v1/complaints", json=complaint_payload(), headers={"Idempotency-Key": "abc"})
+    assert short.status_code == 400
+    assert "Idempotency-Key" in short.get_json()["error"]["message"]

@@ -37,20 +37,85 @@ def test_english_switch_is_remembered(client: FlaskClient) -> None:
     assert "Track a complaint" in client.get("/track").get_data(as_text=True)
 
 
-def test_filing_through_the_form_shows_the_receipt_once(app: Flask, client: FlaskClient) -> None:
-    receipt = client.post("/", data=FORM)
-    assert receipt.status_code == 201
-    page = receipt.get_data(as_text=True)
+def _receipt_of(client: FlaskClient, data: dict[str, Any] | None = None) -> tuple[str, str, str]:
+    """File through the form; the receipt page's path, the tracking code and the secret."""
+    filed = client.post("/", data=data or FORM)
+    assert filed.status_code == 303
+    location = filed.headers["Location"]
+    page = client.get(location).get_data(as_text=True)
     code = re.search(r"FA-[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}", page)
-    secret = re.search(r'id="follow-up-secret">([0-9A-Z-]+)<', page)
+    secret = re.search(r'id="follow-up-secret">(.+?)</code>', page)
     assert code is not None
     assert secret is not None
+    return location, code.group(0), re.sub(r"<[^>]+>", "", secret.group(1))
+
+
+def test_filing_through_the_form_redirects_to_a_private_receipt(app: Flask, client: FlaskClient) -> None:
+    filed = client.post("/", data=FORM)
+    assert filed.status_code == 303
+    cookie = filed.headers["Set-Cookie"]
+    assert "HttpOnly" in cookie
+    assert f"Path={filed.headers['Location']}" in cookie
+    location, code, secret = _receipt_of(client)
+    receipt = client.get(location)
+    assert receipt.status_code == 200
     assert receipt.headers["Cache-Control"] == "no-store"
-    # The secret is in the page only: not in a cookie, not anywhere the server keeps in clear.
-    assert secret.group(1) not in receipt.headers.get("Set-Cookie", "")
-    assert count(app) == 1
-    track = client.get(f"/track/{code.group(0)}").get_data(as_text=True)
+    # The secret is in the page only: not in a cookie, and the database holds it only sealed.
+    assert secret not in cookie
+    with app.app_context():
+        from portal.complaints.models import ReceiptCopy
+
+        assert all(secret.encode() not in copy.sealed for copy in db.session.scalars(select(ReceiptCopy)))
+    assert count(app) == 2
+    track = client.get(f"/track/{code}").get_data(as_text=True)
     assert FORM["title"] in track
+
+
+def test_reloading_the_receipt_files_nothing_and_shows_the_same_secret(
+    app: Flask, client: FlaskClient
+) -> None:
+    location, code, secret = _receipt_of(client)
+    again = client.get(location).get_data(as_text=True)
+    assert code in again
+    assert secret.replace("-", "") in re.sub(r"<[^>]+>|-", "", again)
+    english = client.get(f"{location}?lang=en").get_data(as_text=True)
+    assert "Your complaint was received" in english
+    assert code in english
+    assert count(app) == 1
+
+
+def test_another_browser_or_a_late_visit_does_not_see_the_receipt(app: Flask, client: FlaskClient) -> None:
+    location, _code, secret = _receipt_of(client)
+    stranger = app.test_client()
+    gone = stranger.get(location)
+    assert gone.status_code == 410
+    assert secret not in gone.get_data(as_text=True)
+    with app.app_context():
+        from portal.complaints import receipt_copies
+        from portal.complaints.models import ReceiptCopy
+        from portal.models.types import utcnow
+
+        copy = db.session.scalars(select(ReceiptCopy)).one()
+        copy.expires_at = utcnow()
+        db.session.commit()
+        assert client.get(location).status_code == 410
+        receipt_copies.forget_expired()
+        db.session.commit()
+        assert db.session.scalars(select(ReceiptCopy)).all() == []
+
+
+def test_the_receipt_downloads_as_one_file_the_verifier_reads(app: Flask, client: FlaskClient) -> None:
+    from portal.record.proofs import Receipt
+
+    location, code, secret = _receipt_of(client)
+    download = client.get(f"{location}/receipt.json")
+    assert download.status_code == 200
+    assert f'filename="receipt-{code}.json"' in download.headers["Content-Disposition"]
+    document = download.get_json()
+    assert document["tracking_code"] == code
+    assert document["content_salt"]
+    assert secret not in download.get_data(as_text=True)
+    Receipt.from_json(document)  # the stand-alone verifier's own reader takes it as it is
 
 
 @pytest.mark.parametrize(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 from datetime import datetime
 
 import pytest
@@ -149,7 +150,7 @@ def test_the_form_accepts_photos_and_shows_the_check_to_staff(app: Flask, client
     from tests.factories import PASSWORD, make_staff
 
     form = {**VALID_COMPLAINT, "evidence": (io.BytesIO(jpeg_with_gps(ELSEWHERE)), "photo.jpg")}
-    assert client.post("/", data=form, content_type="multipart/form-data").status_code == 201
+    assert client.post("/", data=form, content_type="multipart/form-data").status_code == 303
     with app.app_context():
         make_staff("tri", Role.TRIAGE)
         code = db.session.scalars(select(Complaint.tracking_code)).one()
@@ -246,3 +247,36 @@ def test_giant_images_are_refused_from_their_headers_before_any_pixel_is_decoded
     ]
     assert decoded == []
     assert count(app, Complaint) == 0
+
+
+def test_photos_are_kept_when_the_form_comes_back_with_another_error(app: Flask, client: FlaskClient) -> None:
+    form = {
+        **VALID_COMPLAINT,
+        "title": "短",
+        "evidence": [
+            (io.BytesIO(jpeg_with_gps()), "first.jpg"),
+            (io.BytesIO(jpeg_with_gps(ELSEWHERE)), "second.jpg"),
+        ],
+    }
+    again = client.post("/", data=form, content_type="multipart/form-data")
+    assert again.status_code == 422
+    page = again.get_data(as_text=True)
+    assert "first.jpg" in page
+    assert "second.jpg" in page
+    token = re.search(r'name="held_photos" value="([^"]+)"', page)
+    assert token is not None
+    # The citizen fixes the title, leaves the second photo out and sends: the first one is filed with it.
+    fixed = {**VALID_COMPLAINT, "held_photos": token.group(1), "keep_photo": "0"}
+    assert client.post("/", data=fixed, content_type="multipart/form-data").status_code == 303
+    with app.app_context():
+        from portal.evidence.models import HeldPhoto
+
+        assert count(app, Photo) == 1
+        assert db.session.scalars(select(HeldPhoto)).all() == []
+
+
+@pytest.mark.parametrize("config_overrides", [{"HELD_PHOTOS_MAX_BYTES": 10}])
+def test_photos_beyond_the_holding_budget_are_asked_for_again(client: FlaskClient) -> None:
+    form = {**VALID_COMPLAINT, "title": "短", "evidence": (io.BytesIO(jpeg_with_gps()), "first.jpg")}
+    page = client.post("/", data=form, content_type="multipart/form-data").get_data(as_text=True)
+    assert "请重新添加" in page or "attach them again" in page
