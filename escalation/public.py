@@ -13,7 +13,7 @@ from portal.extensions import db
 from portal.features import EventText
 from portal.http.i18n import current_language
 from portal.labels import LEVEL_LABELS, lazy_labels
-from portal.models import Complaint, Event
+from portal.models import Complaint, ComplaintStatus, Event
 from portal.privacy.public_text import public_text
 
 STATE_LABELS = lazy_labels(STATE_NAMES)
@@ -86,6 +86,23 @@ TIMELINE = {
     "case_declined": EventText(_describe, detail_key="text"),
     "case_overdue": EventText(_describe),
 }
+
+
+def oversight_status(complaint: Complaint) -> str | None:
+    """A complaint no bureau holds (an allegation alone) reads as its latest case: with whom, and what they did."""
+    if complaint.bureau_id is not None or complaint.status not in (
+        ComplaintStatus.RECEIVED,
+        ComplaintStatus.TRIAGE,
+    ):
+        return None
+    case = db.session.scalars(
+        select(Case).where(Case.complaint_id == complaint.id).order_by(Case.id.desc()).limit(1)
+    ).first()
+    if case is None:
+        return None
+    return _(
+        "%(body)s: %(state)s", body=case.body.name(current_language()), state=str(STATE_LABELS[case.state])
+    )
 
 
 def public_cases(complaint: Complaint, locale: str) -> list[dict[str, Any]]:

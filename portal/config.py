@@ -66,6 +66,8 @@ class Settings:
     # Per client address: filing and follow-ups; looking complaints up; cheap cached reads (Open311 lists and
     # definitions, the record's head, the API description); signing in. Then per staff account.
     RATELIMIT_INTAKE: str = "5 per minute;40 per day"
+    RATELIMIT_FOLLOW_UP: str = "5 per minute;40 per day"
+    RATELIMIT_ATTEMPTS: str = "30 per minute"
     RATELIMIT_LOOKUP: str = "60 per minute"
     RATELIMIT_READ: str = "600 per minute"
     RATELIMIT_LOGIN: str = "10 per minute"
@@ -239,6 +241,8 @@ def settings_from_env(environ: Mapping[str, str], instance_path: Path) -> Settin
         MAKEUP_WORKDAYS=_dates(environ, "MAKEUP_WORKDAYS"),
         RATELIMIT_ENABLED=_bool(environ, "RATELIMIT_ENABLED", Settings.RATELIMIT_ENABLED),
         RATELIMIT_INTAKE=_limit(environ, "RATELIMIT_INTAKE", Settings.RATELIMIT_INTAKE),
+        RATELIMIT_FOLLOW_UP=_limit(environ, "RATELIMIT_FOLLOW_UP", Settings.RATELIMIT_FOLLOW_UP),
+        RATELIMIT_ATTEMPTS=_limit(environ, "RATELIMIT_ATTEMPTS", Settings.RATELIMIT_ATTEMPTS),
         RATELIMIT_LOOKUP=_limit(environ, "RATELIMIT_LOOKUP", Settings.RATELIMIT_LOOKUP),
         RATELIMIT_READ=_limit(environ, "RATELIMIT_READ", Settings.RATELIMIT_READ),
         RATELIMIT_LOGIN=_limit(environ, "RATELIMIT_LOGIN", Settings.RATELIMIT_LOGIN),

@@ -83,6 +83,7 @@ class ApiDocs:
 
 
 SectionBuilder = Callable[["Complaint", str], Any]
+StatusLabeller = Callable[["Complaint"], str | None]
 # Figures read when /metrics is scraped, inside the scraping request's app context (so ``db.session`` works):
 # a function that yields prometheus_client metric families (``GaugeMetricFamily`` and the like), each named
 # ``fire_alarm_<feature>_...``. A source that fails (its database is down) is logged and left out of that one
@@ -110,6 +111,9 @@ class Feature:
     public_sections: Mapping[str, SectionBuilder] = field(default_factory=dict)
     # Templates included on the public status page; they see ``complaint`` (the public view).
     track_partials: tuple[str, ...] = ()
+    # What a complaint's status says when the feature holds it, not a bureau (e.g. a misconduct-only complaint
+    # with the oversight body): a label, or None to leave the complaint's own.
+    status_labels: tuple[StatusLabeller, ...] = ()
     public_nav: tuple[NavLink, ...] = ()
     desks: tuple[Desk, ...] = ()
     api_docs: ApiDocs = ApiDocs()
@@ -129,6 +133,7 @@ class Installed:
     timeline: dict[str, EventText] = field(default_factory=dict)
     public_sections: dict[str, SectionBuilder] = field(default_factory=dict)
     track_partials: list[str] = field(default_factory=list)
+    status_labels: list[StatusLabeller] = field(default_factory=list)
     public_nav: list[NavLink] = field(default_factory=list)
     desks: list[Desk] = field(default_factory=list)
     api_paths: dict[str, dict[str, Any]] = field(default_factory=dict)
@@ -180,6 +185,7 @@ def install(app: Flask, feature: Feature) -> None:
     registry.timeline.update(feature.timeline)
     registry.public_sections.update(feature.public_sections)
     registry.track_partials.extend(feature.track_partials)
+    registry.status_labels.extend(feature.status_labels)
     registry.public_nav.extend(feature.public_nav)
     registry.desks.extend(feature.desks)
     for path, operations in feature.api_docs.paths.items():

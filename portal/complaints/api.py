@@ -28,7 +28,7 @@ from portal.http.api import (
     validation_failed,
 )
 from portal.http.i18n import current_language
-from portal.http.limits import intake_limit, lookup_limit, read_limit
+from portal.http.limits import attempt_limit, follow_up_limit, intake_limit, lookup_limit, read_limit
 from portal.http.openapi import CODE_PARAMETER, NULLABLE_TEXT, TEXT, errors, json_request, json_response, ref
 from portal.jurisdiction.service import division_choices
 from portal.unit_of_work import commit
@@ -48,6 +48,7 @@ def _complaint_document() -> Any:
 
 @complaints_api.post("/complaints")
 @public
+@attempt_limit
 @intake_limit
 def file_complaint() -> tuple[Response, int, dict[str, str]]:
     idempotency_key = request.headers.get("Idempotency-Key")
@@ -73,7 +74,12 @@ def file_complaint() -> tuple[Response, int, dict[str, str]]:
     except EvidenceRejected as rejected:
         type_errors["evidence"] = rejected.messages
     language = current_language()
-    form = ComplaintForm(formdata=formdata, meta={"csrf": False}, division_choices=division_choices(language))
+    form = ComplaintForm(
+        formdata=formdata,
+        meta={"csrf": False},
+        division_choices=division_choices(language),
+        explicit_allegation=True,
+    )
     valid = form.validate()
     if type_errors or not valid:
         # A field with the wrong type was left out, so the form may call it missing: the type error wins.
@@ -139,7 +145,8 @@ def complaint_status(code: str) -> Response:
 
 @complaints_api.post("/complaints/<code>/updates")
 @public
-@intake_limit
+@attempt_limit
+@follow_up_limit
 def add_update(code: str) -> tuple[Response, int]:
     complaint = require_complaint(code)
     form = validated_form(FollowUpForm, json_object(), ("secret", "text"), flags=("contest",))

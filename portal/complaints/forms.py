@@ -104,11 +104,24 @@ class MisconductForm(Form):
         if field.data not in {member.value for member in PartyMembership}:
             raise ValidationError(_l("Choose yes, no or unknown."))
 
+    # On the page, names typed without the box ticked are a question, not a withdrawal (the API's
+    # ``"alleged": false`` is explicit, so it sets this to False).
+    names_need_the_box = True
+
     def validate(self, extra_validators: Any = None) -> bool:
         valid = super().validate(extra_validators)
-        if self.alleged.data and not (self.accused_unit.data or self.accused_name.data):
+        named = bool(self.accused_unit.data or self.accused_name.data)
+        if self.alleged.data and not named:
             self.accused_unit.errors.append(
                 _l("Say who is accused: their unit, their name or post, or both.")
+            )
+            return False
+        if named and not self.alleged.data and self.names_need_the_box:
+            self.alleged.errors.append(
+                _l(
+                    "You named an official but did not tick this box. Tick it to report misconduct, "
+                    "or clear the name and unit."
+                )
             )
             return False
         return valid
@@ -164,8 +177,15 @@ class ComplaintForm(FlaskForm):
     # Checked by portal.evidence.photos (type from the bytes, size, bombs), not by WTForms.
     evidence = MultipleFileField(_l("Photos (optional, up to 5: JPEG, PNG or WebP, 10 MB each)"))
 
-    def __init__(self, *args: Any, division_choices: list[tuple[str, str]], **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        division_choices: list[tuple[str, str]],
+        explicit_allegation: bool = False,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
+        self.misconduct.form.names_need_the_box = not explicit_allegation
         # A blank first option: the citizen must pick the place, not inherit the province by default.
         self.division.choices = [
             SelectChoice("", _l("Choose the district or county")),

@@ -15,6 +15,7 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
+from flask_limiter import RequestLimit
 from werkzeug.wrappers import Response
 
 from portal.complaints import antispam, filing, receipt_copies, timeline
@@ -24,7 +25,7 @@ from portal.complaints.lookup import find_by_code
 from portal.evidence import held
 from portal.evidence.photos import EvidenceRejected, Upload, inspect_files
 from portal.http.i18n import current_language
-from portal.http.limits import intake_limit, lookup_limit
+from portal.http.limits import attempt_limit, follow_up_limit, intake_limit_answering, lookup_limit
 from portal.http.pages import show_refusal
 from portal.jurisdiction.service import division_choices
 from portal.models import Complaint
@@ -38,8 +39,28 @@ HELD_FIELD = "held_photos"
 KEEP_FIELD = "keep_photo"
 
 
+def _form_again_when_limited(_limit: RequestLimit) -> Response:
+    """The 6th filing in a minute gets its own form back, text intact, with a plain word on when to retry."""
+    form = ComplaintForm(division_choices=division_choices(current_language()))
+    form.validate()
+    form.form_errors.append(
+        _(
+            "You have filed several complaints in a short time. Wait a minute, then send this one again: your text is kept here."
+        )
+    )
+    if any(upload.filename for upload in request.files.getlist("evidence")):
+        form.evidence.errors = [_("Your photos could not be kept: please attach them again.")]
+    page = render_template(
+        "complaints/file.html", form=form, pow_bits=antispam.required_bits(), held_photos=None
+    )
+    response = make_response(page, 429)
+    response.headers["Retry-After"] = "60"
+    return response
+
+
 @complaint_pages.route("/", methods=["GET", "POST"])
-@intake_limit
+@attempt_limit
+@intake_limit_answering(on_breach=_form_again_when_limited)
 def file_complaint() -> str | Response | tuple[str, int]:
     language = current_language()
     form = ComplaintForm(division_choices=division_choices(language))
@@ -153,7 +174,8 @@ def lookup() -> str | Response:
 
 @complaint_pages.route("/track/<code>", methods=["GET", "POST"])
 @lookup_limit
-@intake_limit  # POSTs only: a follow-up writes to the permanent record, as filing does
+@attempt_limit
+@follow_up_limit  # POSTs only: a follow-up writes to the permanent record, as filing does
 def track(code: str) -> str | Response | tuple[str, int]:
     complaint = find_by_code(code)
     if complaint is None:

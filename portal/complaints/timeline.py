@@ -34,7 +34,6 @@ def public_complaint(complaint: Complaint, locale: str) -> dict[str, Any]:
         "title": public_text(complaint, complaint.title, locale),
         "body": public_text(complaint, complaint.body, locale),
         "status": complaint.status.value,
-        "status_label": str(STATUS_LABELS[complaint.status]),
         "division": {"code": complaint.division.code, "name": complaint.division.name(locale)},
         "address": public_text_or_none(complaint, complaint.address, locale),
         "category": {"key": category.key, "label": category.label(locale)} if category else None,
@@ -55,4 +54,14 @@ def public_complaint(complaint: Complaint, locale: str) -> dict[str, Any]:
     }
     for name, builder in installed().public_sections.items():
         view[name] = builder(complaint, locale)
+    view["status_label"] = status_label(complaint)
     return view
+
+
+def status_label(complaint: Complaint) -> str:
+    """The complaint's status in words: its own, unless a feature holds it (oversight for an allegation alone)."""
+    for labeller in installed().status_labels:
+        label = labeller(complaint)
+        if label is not None:
+            return label
+    return str(STATUS_LABELS[complaint.status])

@@ -106,6 +106,8 @@ def init_app(app: Flask) -> None:
             return error_response(
                 400, "csrf_failed", _("The form expired. Reload the page and send it again.")
             )
+        if error.response is not None:  # a page answered for itself (the form back after a rate limit)
+            return error.response
         return error_response(error.code or 500)
 
     @app.errorhandler(OperationalError)

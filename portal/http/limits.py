@@ -6,7 +6,10 @@ whatever address they come from.
 
 from __future__ import annotations
 
-from flask import current_app, request
+from collections.abc import Callable
+
+from flask import Response, current_app, request
+from flask_limiter import RequestLimit, RouteLimit
 
 from portal.extensions import limiter
 
@@ -19,8 +22,34 @@ def _account_key() -> str:
     return f"account:{name[:64]}"
 
 
-intake_limit = limiter.shared_limit(
-    lambda: current_app.config["RATELIMIT_INTAKE"], scope="intake", methods=["POST"]
+def _succeeded(response: Response) -> bool:
+    # Filed (the API's 201) or filed and redirected to the receipt or the status page (the form's 303).
+    return response.status_code in (201, 303)
+
+
+def intake_limit_answering(on_breach: Callable[[RequestLimit], Response | None] | None = None) -> RouteLimit:
+    """The filing limit, counted across page and API: only filings that went through count against it, so a
+    citizen who mistyped a field is not locked out. A page passes ``on_breach`` to answer with its own form."""
+    return limiter.shared_limit(
+        lambda: current_app.config["RATELIMIT_INTAKE"],
+        scope="intake",
+        methods=["POST"],
+        deduct_when=_succeeded,
+        on_breach=on_breach,
+    )
+
+
+intake_limit = intake_limit_answering()
+# Every POST to a filing or follow-up address, successful or not: what bounds a client that only sends junk.
+attempt_limit = limiter.shared_limit(
+    lambda: current_app.config["RATELIMIT_ATTEMPTS"], scope="attempts", methods=["POST"]
+)
+# Additions and contests to one's own complaint: a limit of their own, so following up never uses up filing.
+follow_up_limit = limiter.shared_limit(
+    lambda: current_app.config["RATELIMIT_FOLLOW_UP"],
+    scope="follow-up",
+    methods=["POST"],
+    deduct_when=_succeeded,
 )
 lookup_limit = limiter.shared_limit(lambda: current_app.config["RATELIMIT_LOOKUP"], scope="lookup")
 read_limit = limiter.shared_limit(lambda: current_app.config["RATELIMIT_READ"], scope="read")

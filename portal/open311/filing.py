@@ -210,6 +210,7 @@ def check_submission(
         formdata=_formdata(values, service, attributes),
         meta={"csrf": False},
         division_choices=list(jurisdiction.division_choices),
+        explicit_allegation=True,  # the service chosen says whether it is an allegation
     )
     if not form.validate():
         # Body before title: a title too short is a description too short, and the body's message says so.

@@ -185,3 +185,27 @@ def test_every_referral_takes_one_path_and_refuses_alike(app: Flask, client: Fla
         assert refused.get_json()["error"]["fields"] == {"accused_unit_code": ["未知的行政区划或单位代码。"]}
         kinds = [entry["kind"] for entry in client.get(f"/api/v1/complaints/{code}").get_json()["timeline"]]
         assert "misconduct_confirmed" not in kinds  # refused: nothing of the referral is kept
+
+
+def test_an_allegation_alone_reads_as_its_case_once_the_body_acted(app: Flask, client: FlaskClient) -> None:
+    with app.app_context():
+        triage = bearer("tri", Role.TRIAGE)
+        liaison = bearer("li", Role.LIAISON, body="XD-A1:supervision")
+    code = file_via_api(client, misconduct={"accused_name": "王科长", "accused_unit": "某街道办"})[
+        "tracking_code"
+    ]
+    case = client.post(
+        f"/api/v1/complaints/{code}/escalations",
+        json={"track": "supervision", "reason": "理由"},
+        headers=triage,
+    ).get_json()
+    acted = client.post(
+        f"/api/v1/escalations/{case['id']}/actions",
+        json={"action": "act", "outcome": "admonition", "text": "已对当事人进行诫勉谈话"},
+        headers=liaison,
+    )
+    assert acted.status_code == 201, acted.get_json()
+    english = client.get(f"/api/v1/complaints/{code}", headers={"Accept-Language": "en"}).get_json()
+    assert english["status"] == "triage"  # no bureau holds it; the label says who does
+    assert english["status_label"] == "District A1 Bureau of Supervision: Acted"
+    assert "A1区监察局：已处理" in client.get(f"/track/{code}").get_data(as_text=True)

@@ -126,6 +126,7 @@ def test_the_receipt_downloads_as_one_file_the_verifier_reads(app: Flask, client
         ({"division": "XD-Q"}, "未知的区县。"),
         ({"contact-phone": "call me"}, "请填写大陆手机号码，或带区号的固定电话。"),
         ({"misconduct-alleged": "y"}, "请说明被举报人：所在单位、姓名或职务，至少填写一项。"),
+        ({"misconduct-accused_name": "王科长", "misconduct-accused_unit": "A1区住建局"}, "您填写了被举报人"),
         ({"lat": "二十八"}, "请填写数字。"),
     ],
 )

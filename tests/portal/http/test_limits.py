@@ -21,9 +21,14 @@ def test_filing_is_rate_limited_across_form_and_api(client: FlaskClient) -> None
     limited = client.post("/api/v1/complaints", json=complaint_payload())
     assert limited.status_code == 429
     assert limited.get_json()["error"]["message"] == "请求过于频繁，请稍候一分钟再试。"
-    page = client.post("/", data=complaint_payload(), headers={"Accept-Language": "en"})
+    page = client.post("/", data=complaint_payload(title="第三件事的标题"), headers={"Accept-Language": "en"})
     assert page.status_code == 429
-    assert "Too many requests" in page.get_data(as_text=True)
+    assert page.headers.get("Retry-After") == "60", page.headers
+    text = page.get_data(as_text=True)
+    # The form comes back with what was typed, not a bare error page.
+    assert "Wait a minute, then send this one again" in text
+    assert "第三件事的标题" in text
+    assert complaint_payload()["body"] in text
     # Reading the form is not filing.
     assert client.get("/").status_code == 200
 
@@ -49,6 +54,7 @@ def test_with_redis_down_the_portal_files_and_answers_and_still_limits(
         RATELIMIT_ENABLED=True,
         RATELIMIT_STORAGE_URI=dead,
         RATELIMIT_INTAKE="50 per minute",
+        RATELIMIT_ATTEMPTS="100 per minute",
     )
     client = down.test_client()
     codes = [file_via_api(client)["tracking_code"] for _ in range(50)]
@@ -93,3 +99,23 @@ def test_cheap_reads_have_a_higher_limit_of_their_own(client: FlaskClient) -> No
     statuses = [client.get("/open311/v2/services.json").status_code for _ in range(70)]
     assert set(statuses) == {200}
     assert client.get("/api/v1/openapi.json").status_code == 200
+
+
+@pytest.mark.parametrize("config_overrides", [LIMITED])
+def test_a_mistyped_form_does_not_use_up_the_filing_limit(client: FlaskClient) -> None:
+    for _ in range(4):
+        assert client.post("/", data=complaint_payload(title="短")).status_code == 422
+    assert client.post("/", data=complaint_payload()).status_code == 303
+    assert client.post("/api/v1/complaints", json=complaint_payload()).status_code == 201
+
+
+@pytest.mark.parametrize("config_overrides", [LIMITED])
+def test_follow_ups_have_a_limit_of_their_own(client: FlaskClient) -> None:
+    receipt = file_via_api(client)
+    url = f"/api/v1/complaints/{receipt['tracking_code']}/updates"
+    for _ in range(3):
+        assert (
+            client.post(url, json={"secret": receipt["follow_up_secret"], "text": "补充材料"}).status_code
+            == 201
+        )
+    assert client.post("/api/v1/complaints", json=complaint_payload()).status_code == 201
