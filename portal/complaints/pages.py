@@ -14,6 +14,7 @@ from flask import (
     request,
     url_for,
 )
+from flask.wrappers import Response as FlaskResponse
 from flask_babel import gettext as _
 from flask_limiter import RequestLimit
 from werkzeug.wrappers import Response
@@ -39,7 +40,7 @@ HELD_FIELD = "held_photos"
 KEEP_FIELD = "keep_photo"
 
 
-def _form_again_when_limited(_limit: RequestLimit) -> Response:
+def _form_again_when_limited(_limit: RequestLimit) -> FlaskResponse:
     """The 6th filing in a minute gets its own form back, text intact, with a plain word on when to retry."""
     form = ComplaintForm(division_choices=division_choices(current_language()))
     form.validate()
