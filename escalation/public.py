@@ -41,7 +41,7 @@ def public_case(case: Case, locale: str) -> dict[str, Any]:
         "closed_at": case.closed_at.isoformat() if case.closed_at else None,
         "outcome": case.outcome.value if case.outcome else None,
         "outcome_label": str(OUTCOME_LABELS[case.outcome]) if case.outcome else None,
-        "answer": public_text(case.complaint, case.answer, locale) if case.answer else None,
+        "answer": public_text(case.complaint, case.answer, locale, official=True) if case.answer else None,
         "late": case.late,
         "escalated": case.escalated,
         "escalated_from": case.parent_id,

@@ -6,9 +6,9 @@ What is removed, each replaced by a label such as '[电话已隐去]' (`Redactio
   or 86 in front), the same partly masked (138****1234, 138xxxx1234: the visible digits still narrow a
   person down), and landlines with an area code (0731-88888888, (0731)8888888, 010 8888 8888,
   +86 731 88888888). Numbers without an area code (8888888) stay: they cannot be told from others.
-- id_number: resident ID numbers, 18 characters with a valid GB 11643 check character (digit or X),
-  and 15-digit legacy ones, both with a real province code and birth date; also 18-character ones
-  masked with * (430102********1234). A mistyped number (wrong check character) is not recognised.
+- id_number: resident ID numbers, 18 characters ending in a digit or X, and 15-digit legacy ones, both
+  with a real province code and birth date; also 18-character ones masked with * (430102********1234). The
+  check character is not required: a mistyped number still identifies its holder.
 - email: addresses with an ASCII local part and domain, with '@' or a full-width '＠'.
 - bank_card: 16 to 19 digits, contiguous or in groups of four, that pass the Luhn check. The check
   keeps most long order and tracking numbers, but one random number in ten passes it: privacy wins.
@@ -61,7 +61,8 @@ class RedactionLabels:
     id_number: str = "[身份证号已隐去]"
     email: str = "[邮箱已隐去]"
     bank_card: str = "[银行卡号已隐去]"
-    name: str = "[姓名已隐去]"
+    # Staff mark names, but also other details that identify someone (an amount, a plot number): not "name".
+    name: str = "[已隐去]"
 
     def __post_init__(self) -> None:
         for field in fields(self):
@@ -81,7 +82,7 @@ ENGLISH_LABELS = RedactionLabels(
     id_number="[ID number removed]",
     email="[email removed]",
     bank_card="[bank card removed]",
-    name="[name removed]",
+    name="[removed]",
 )
 
 
@@ -90,9 +91,19 @@ def labels_for_locale(locale: str) -> RedactionLabels:
     return ENGLISH_LABELS if is_english(locale) else CHINESE_LABELS
 
 
-def redact(text: str, *, private_names: Iterable[str] = (), labels: RedactionLabels = CHINESE_LABELS) -> str:
-    """`text` with each phone, ID and bank card number, e-mail address and private name replaced."""
-    findings = _find(text, _usable_names(private_names), _protected_labels(labels))
+def redact(
+    text: str,
+    *,
+    private_names: Iterable[str] = (),
+    labels: RedactionLabels = CHINESE_LABELS,
+    keep_landlines: bool = False,
+) -> str:
+    """`text` with each phone, ID and bank card number, e-mail address and private name replaced.
+
+    ``keep_landlines`` is for what officials write: a bureau's reply quoting its own office number or hotline
+    publishes it on purpose, while a mobile number in it is still somebody's.
+    """
+    findings = _find(text, _usable_names(private_names), _protected_labels(labels), keep_landlines)
     pieces: list[str] = []
     position = 0
     for finding in findings:
@@ -165,8 +176,6 @@ _PROVINCES = frozenset(
     {11, 12, 13, 14, 15, 21, 22, 23, 31, 32, 33, 34, 35, 36, 37, 41, 42, 43, 44, 45, 46, 50, 51, 52, 53, 54}
     | {61, 62, 63, 64, 65, 71, 81, 82, 83}
 )
-_ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
-_ID_CHECK_CHARACTERS = "10X98765432"
 _EARLIEST_BIRTH_YEAR = 1800  # GB 11643's own example was born in 1880
 _STARS = frozenset("*＊")
 _MIN_MASKED_ID_STARS = 4
@@ -195,7 +204,9 @@ _MIN_NAME_LENGTH = 2
 # --- Detection ---------------------------------------------------------------------------------------------
 
 
-def _find(text: str, names: tuple[str, ...], protected: re.Pattern[str]) -> list[Finding]:
+def _find(
+    text: str, names: tuple[str, ...], protected: re.Pattern[str], keep_landlines: bool = False
+) -> list[Finding]:
     claimed = bytearray(len(text))  # 1 where a label already in the text, or a finding, sits
     labels = [(match.start(), match.end()) for match in protected.finditer(text)]
     for start, end in labels:
@@ -203,7 +214,7 @@ def _find(text: str, names: tuple[str, ...], protected: re.Pattern[str]) -> list
     visible = _blank_out(text, labels)
     findings: list[Finding] = []
     while True:
-        found = _claim(_candidates(visible, names), claimed)
+        found = _claim(_candidates(visible, names, keep_landlines), claimed)
         if not found:
             return sorted(findings, key=lambda finding: finding.start)
         findings += found
@@ -211,12 +222,12 @@ def _find(text: str, names: tuple[str, ...], protected: re.Pattern[str]) -> list
         visible = _blank_out(visible, [(finding.start, finding.end) for finding in found])
 
 
-def _candidates(text: str, names: tuple[str, ...]) -> Iterable[Finding]:
-    for pattern in (_MOBILE, _LANDLINE, _LANDLINE_INTERNATIONAL):
+def _candidates(text: str, names: tuple[str, ...], keep_landlines: bool = False) -> Iterable[Finding]:
+    for pattern in (_MOBILE,) if keep_landlines else (_MOBILE, _LANDLINE, _LANDLINE_INTERNATIONAL):
         for match in pattern.finditer(text):
             yield Finding(PersonalDataKind.PHONE, match.start(), match.end())
     for match in _ID_18.finditer(text):
-        if _is_resident_id(match["region"], match["birth"], match["region"] + match["birth"] + match["rest"]):
+        if _is_resident_id(match["region"], match["birth"]):
             yield Finding(PersonalDataKind.ID_NUMBER, match.start(), match.end())
     for match in _ID_15.finditer(text):
         if _is_resident_id(match["region"], "19" + match["birth"]):
@@ -280,20 +291,16 @@ def _protected_labels(labels: RedactionLabels) -> re.Pattern[str]:
 # --- Checks ------------------------------------------------------------------------------------------------
 
 
-def _is_resident_id(region: str, birth: str, full: str | None = None) -> bool:
-    """A real province, a real birth date, and (for 18-character numbers) the GB 11643 check character."""
+def _is_resident_id(region: str, birth: str) -> bool:
+    """A real province and a real birth date. The GB 11643 check character is not required: a mistyped ID
+    number still points at the person (one wrong digit of eighteen), so it is removed all the same."""
     if int(region[:2]) not in _PROVINCES:
         return False
     try:
         born = date(int(birth[:4]), int(birth[4:6]), int(birth[6:8]))
     except ValueError:
         return False
-    if born.year < _EARLIEST_BIRTH_YEAR:
-        return False
-    if full is None:
-        return True
-    total = sum(int(digit) * weight for digit, weight in zip(full[:17], _ID_WEIGHTS, strict=True))
-    return _ID_CHECK_CHARACTERS[total % 11] == full[17].upper().replace("Ｘ", "X").replace("ｘ", "X")
+    return born.year >= _EARLIEST_BIRTH_YEAR
 
 
 def _passes_luhn(number: str) -> bool:
