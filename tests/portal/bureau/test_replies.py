@@ -112,6 +112,9 @@ def test_a_bureau_reply_keeps_its_hotline_public_while_the_citizens_number_is_hi
         complaint = routed_complaint(client)
         code = complaint.tracking_code
     reply = "已安排清理。如有疑问请致电本局0731-88886666，或经办人13912345678。"
-    assert client.post(f"/api/v1/complaints/{code}/replies", json={"text": reply}, headers=officer).status_code == 201
+    assert (
+        client.post(f"/api/v1/complaints/{code}/replies", json={"text": reply}, headers=officer).status_code
+        == 201
+    )
     timeline = client.get(f"/api/v1/complaints/{code}").get_json()["timeline"]
     assert timeline[-1]["detail"] == "已安排清理。如有疑问请致电本局0731-88886666，或经办人[电话已隐去]。"

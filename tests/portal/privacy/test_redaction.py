@@ -165,7 +165,10 @@ def test_a_mistyped_id_number_is_removed_all_the_same() -> None:
 
 def test_what_officials_write_keeps_their_office_numbers_but_not_mobiles() -> None:
     reply = "如有疑问请致电本局热线0731-88886666，或联系经办人13912345678。"
-    assert redact(reply, keep_landlines=True) == "如有疑问请致电本局热线0731-88886666，或联系经办人[电话已隐去]。"
+    assert (
+        redact(reply, keep_landlines=True)
+        == "如有疑问请致电本局热线0731-88886666，或联系经办人[电话已隐去]。"
+    )
     assert "0731-88886666" not in redact(reply)
 
 
