@@ -16,7 +16,7 @@ from portal.jurisdiction.service import division_choices
 
 public_pages = Blueprint("escalation_public", __name__)
 
-GREEN, RED, AMBER, GREY = "#1e6b3a", "#b3261e", "#a15c00", "#b8b8c2"
+GREEN, RED, GREY = "#1e6b3a", "#b3261e", "#b8b8c2"
 
 
 def _charts(figures: Accountability) -> dict[str, Markup]:
@@ -45,17 +45,22 @@ def _charts(figures: Accountability) -> dict[str, Markup]:
     )
     body_chart = stacked_bars(
         [
+            # As for bureaus, each case is in exactly one part, so the overdue cases the table counts show too.
             Bar(
                 row.name,
                 [
-                    Segment(row.acted, GREEN, _("Acted")),
-                    Segment(row.declined, AMBER, _("Declined")),
-                    Segment(row.open, GREY, _("Still open")),
+                    Segment(row.in_time, GREEN, _("Answered by the deadline")),
+                    Segment(row.overdue, RED, _("Overdue: late or no answer")),
+                    Segment(row.received - row.in_time - row.overdue, GREY, _("Waiting, still in time")),
                 ],
             )
             for row in bodies
         ],
-        [LegendItem(GREEN, _("Acted")), LegendItem(AMBER, _("Declined")), LegendItem(GREY, _("Still open"))],
+        [
+            LegendItem(GREEN, _("Answered by the deadline")),
+            LegendItem(RED, _("Overdue: late or no answer")),
+            LegendItem(GREY, _("Waiting, still in time")),
+        ],
         title=_("Oversight bodies: cases"),
     )
     return {"bureaus": Markup(bureau_chart), "bodies": Markup(body_chart)}  # noqa: S704 - built from escaped parts

@@ -121,3 +121,43 @@ def test_a_contested_late_reply_is_not_turned_into_an_answer_in_time(ctx: None, 
     commit()
     before = next(b for b in accountability(Filters(), "zh").bureaus if b.code == "XD-A1:environment")
     assert (before.in_time, before.overdue) == (0, 1)
+
+
+def test_chart_labels_fit_and_the_oversight_chart_shows_overdue_cases() -> None:
+    from escalation.charts import Bar, LegendItem, Segment, _text_width, stacked_bars
+
+    long_name = "District A1 Housing and Urban-Rural Development Bureau"
+    svg = stacked_bars(
+        [Bar(long_name, [Segment(3, "#000", "Overdue: late or no answer")])],
+        [LegendItem("#000", "Overdue: late or no answer")],
+        title="t",
+    )
+    wide = svg[: svg.index("</svg>")]
+    label_x = int(wide.split('text-anchor="end"')[0].rsplit('x="', 1)[1].split('"')[0])
+    # The end-anchored label starts at label_x - its width: never left of the picture.
+    assert label_x - _text_width(long_name, 13) >= 0
+    assert 'class="chart chart-narrow"' in svg  # the phone layout keeps its text at full size
+
+
+def test_the_oversight_chart_has_the_overdue_part_the_table_counts(app: Flask) -> None:
+    from escalation.accountability import Accountability, BodyFigures
+    from escalation.board import _charts
+
+    body = BodyFigures(
+        code="XD-A1:discipline",
+        name="A1区纪委监委",
+        division="XD-A1",
+        level="county",
+        track="discipline",
+        received=4,
+        acted=1,
+        declined=0,
+        overdue=2,
+        open=3,
+        in_time=1,
+        median_days_to_answer=3.0,
+        answered_in_time_share=1 / 3,
+    )
+    with app.test_request_context("/accountability?lang=en"):
+        chart = str(_charts(Accountability(bureaus=[], bodies=[body]))["bodies"])
+    assert "Overdue: late or no answer: 2" in chart
