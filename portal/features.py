@@ -72,6 +72,7 @@ class Desk:
 class NavLink:
     endpoint: str
     label: object
+    short_label: object | None = None  # what a phone's one-row menu shows, when the label is long
 
 
 @dataclass(frozen=True)

@@ -14,6 +14,6 @@ FEATURE = Feature(
     apis=(record_api,),
     commands=(ledger_cli,),
     jobs=(Job(SIGN_JOB, sign_head_job, every_seconds=3600, timeout_seconds=120),),
-    public_nav=(NavLink("record.page", _l("Public record")),),
+    public_nav=(NavLink("record.page", _l("Public record"), _l("The record")),),
     api_docs=API_DOCS,
 )

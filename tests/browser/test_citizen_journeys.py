@@ -65,6 +65,10 @@ def test_file_with_a_photo_and_a_mistake_then_keep_and_use_the_receipt(
     page = open_page(width, language)
     page.goto(f"{live_server}/?lang={language}")
     looks_right(page, f"{name}-01-form", language=language)
+    # The menu is one row under the brand, in either language, even on a phone.
+    nav_height = page.evaluate("document.querySelector('.site-header nav').getBoundingClientRect().height")
+    link_height = page.evaluate("document.querySelector('.site-header nav a').getBoundingClientRect().height")
+    assert nav_height < 1.8 * link_height
 
     # A title too short, with a photo attached: the form comes back with everything kept.
     page.fill("#title", "灯")
@@ -73,7 +77,10 @@ def test_file_with_a_photo_and_a_mistake_then_keep_and_use_the_receipt(
     page.set_input_files("#evidence", str(_photo(tmp_path)))
     page.click("button[type=submit].primary")
     page.wait_for_selector("#error-summary")
-    assert page.evaluate("document.activeElement.id") == "error-summary"
+    # The summary takes focus once the page's script has run, so a screen reader starts there.
+    page.wait_for_function(
+        "document.activeElement && document.activeElement.id === 'error-summary'", timeout=5000
+    )
     assert page.input_value("#body") == body
     assert "lamp.jpg" in page.inner_text(".held-photos")
     assert page.get_attribute("#title", "aria-invalid") == "true"
