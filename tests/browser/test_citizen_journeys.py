@@ -164,3 +164,31 @@ def test_accountability_with_figures_reads_on_every_screen(
     # The language switch keeps the filters.
     switch = page.get_attribute(".lang a", "href")
     assert "division=XD-A" in switch
+
+
+@pytest.mark.parametrize("language", ["zh", "en"])
+def test_a_status_page_with_an_oversight_case_fits_a_phone(
+    app: Any, live_server: str, open_page: Callable[..., Any], language: str
+) -> None:
+    from portal.domain import Role
+    from tests.factories import bearer, file_via_api
+
+    client = app.test_client()
+    with app.app_context():
+        triage = bearer("tri", Role.TRIAGE)
+    title, body, _addition = TEXTS[language]
+    code = file_via_api(
+        client,
+        title=title,
+        body=body,
+        misconduct={"accused_name": "Wang", "accused_unit": "the street office"},
+    )["tracking_code"]
+    opened = client.post(
+        f"/api/v1/complaints/{code}/escalations",
+        json={"track": "supervision", "reason": "核实"},
+        headers=triage,
+    )
+    assert opened.status_code == 201
+    page = open_page(PHONE, language)
+    page.goto(f"{live_server}/track/{code}?lang={language}")
+    looks_right(page, f"{language}-375-08-track-with-case", language=language)
