@@ -79,12 +79,12 @@ def _describe(event: Event) -> str:
 
 
 TIMELINE = {
-    "case_opened": EventText(_describe),
-    "case_acknowledged": EventText(_describe),
-    "case_investigating": EventText(_describe),
-    "case_acted": EventText(_describe, detail_key="text"),
-    "case_declined": EventText(_describe, detail_key="text"),
-    "case_overdue": EventText(_describe),
+    "case_opened": EventText(_describe, notify=True),
+    "case_acknowledged": EventText(_describe, notify=True),
+    "case_investigating": EventText(_describe, notify=True),
+    "case_acted": EventText(_describe, detail_key="text", notify=True),
+    "case_declined": EventText(_describe, detail_key="text", notify=True),
+    "case_overdue": EventText(_describe, notify=True),
 }
 
 

@@ -39,6 +39,7 @@ CORE_FEATURES: tuple[str, ...] = (
     "portal.complaints",
     "portal.bureau",
     "portal.privacy",
+    "portal.notifications",
     "portal.open311",
 )
 # Feature packages built on the portal; ``FEATURE_PACKAGES`` in the config chooses among them (tests build a

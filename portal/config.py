@@ -105,6 +105,19 @@ class Settings:
     # proxy), unless it is made public or the scraper sends this bearer token.
     METRICS_PUBLIC: bool = False
     METRICS_TOKEN: str | None = None
+    # Notifications (portal.notifications). Without MAIL_SERVER, mails are written to MAIL_FOLDER instead.
+    MAIL_SERVER: str | None = None
+    MAIL_PORT: int = 25
+    MAIL_USE_TLS: bool = False
+    MAIL_USERNAME: str | None = None
+    MAIL_PASSWORD: str | None = None
+    MAIL_DEFAULT_SENDER: str = "Fire Alarm <noreply@localhost>"
+    MAIL_FOLDER: str = ""
+    # "log" (the default: text messages are logged, with the number masked), "none", or "module:factory" for
+    # a provider's gateway (portal.notifications.sms).
+    SMS_BACKEND: str = "log"
+    # Where the portal is reached from outside: the links in mails are built on it (jobs have no request).
+    PUBLIC_URL: str = "http://127.0.0.1:5000"
 
     def as_flask_config(self) -> dict[str, Any]:
         return asdict(self)
@@ -247,4 +260,13 @@ def settings_from_env(environ: Mapping[str, str], instance_path: Path) -> Settin
         LOG_LEVEL=(_choice(environ, "LOG_LEVEL", LOG_LEVELS) or Settings.LOG_LEVEL).upper(),
         METRICS_PUBLIC=_bool(environ, "METRICS_PUBLIC", Settings.METRICS_PUBLIC),
         METRICS_TOKEN=environ.get("METRICS_TOKEN") or None,
+        MAIL_SERVER=environ.get("MAIL_SERVER") or None,
+        MAIL_PORT=_int(environ, "MAIL_PORT", Settings.MAIL_PORT),
+        MAIL_USE_TLS=_bool(environ, "MAIL_USE_TLS", Settings.MAIL_USE_TLS),
+        MAIL_USERNAME=environ.get("MAIL_USERNAME") or None,
+        MAIL_PASSWORD=environ.get("MAIL_PASSWORD") or None,
+        MAIL_DEFAULT_SENDER=environ.get("MAIL_DEFAULT_SENDER") or Settings.MAIL_DEFAULT_SENDER,
+        MAIL_FOLDER=environ.get("MAIL_FOLDER") or str(instance / "mail"),
+        SMS_BACKEND=(environ.get("SMS_BACKEND") or Settings.SMS_BACKEND).strip(),
+        PUBLIC_URL=(environ.get("PUBLIC_URL") or Settings.PUBLIC_URL).rstrip("/"),
     )

@@ -78,4 +78,20 @@ misconduct_referred: Signal[MisconductReferral] = Signal(
     "division or unit) abort the referral.",
 )
 
-ALL: tuple[Signal[Any], ...] = (misconduct_referred,)
+
+@dataclass(frozen=True)
+class PublicEventRecorded:
+    """An event anyone may read was put on a complaint's record (flushed, in the transaction of the change)."""
+
+    event_id: int
+    complaint_id: int
+    kind: str
+
+
+public_event_recorded: Signal[PublicEventRecorded] = Signal(
+    "public-event-recorded",
+    "A public event was recorded on a complaint. The notifications feature tells the complainant of the changes "
+    "the recording feature marked as notable (EventText.notify), after the commit.",
+)
+
+ALL: tuple[Signal[Any], ...] = (misconduct_referred, public_event_recorded)

@@ -75,4 +75,4 @@ def _describe_reply(event: Event) -> str:
     return _("The bureau replied")
 
 
-TIMELINE = {"bureau_replied": EventText(_describe_reply, detail_key="text")}
+TIMELINE = {"bureau_replied": EventText(_describe_reply, detail_key="text", notify=True)}
