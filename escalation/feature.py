@@ -11,10 +11,10 @@ from escalation.demo import seed_complaints_command
 from escalation.desk import desk
 from escalation.metrics import overdue_figures
 from escalation.public import TIMELINE, public_cases
-from escalation.referrals import open_referred_case
+from escalation.referrals import open_inaction_case, open_referred_case
 from portal.domain import Role
 from portal.features import Desk, Feature, Job, NavLink
-from portal.signals import Subscription, misconduct_referred
+from portal.signals import Subscription, inaction_referred, misconduct_referred
 
 FEATURE = Feature(
     name="escalation",
@@ -23,7 +23,10 @@ FEATURE = Feature(
     commands=(escalation_cli,),
     subcommands={"seed": (seed_complaints_command,)},
     jobs=(Job(SWEEP_JOB, sweep, every_seconds=600),),
-    receivers=(Subscription(misconduct_referred, open_referred_case),),
+    receivers=(
+        Subscription(misconduct_referred, open_referred_case),
+        Subscription(inaction_referred, open_inaction_case),
+    ),
     timeline=TIMELINE,
     public_sections={"escalations": public_cases},
     track_partials=("escalation/_cases.html",),

@@ -39,6 +39,7 @@ CORE_FEATURES: tuple[str, ...] = (
     "portal.complaints",
     "portal.bureau",
     "portal.privacy",
+    "portal.feedback",
     "portal.notifications",
     "portal.open311",
 )

@@ -118,6 +118,10 @@ class Settings:
     SMS_BACKEND: str = "log"
     # Where the portal is reached from outside: the links in mails are built on it (jobs have no request).
     PUBLIC_URL: str = "http://127.0.0.1:5000"
+    # The follow-up visit (portal.feedback): days the citizen has to answer after a resolution, and how many
+    # times a failed answer reopens the complaint for the same bureau.
+    FEEDBACK_VISIT_DAYS: int = 15
+    FEEDBACK_REOPEN_LIMIT: int = 1
 
     def as_flask_config(self) -> dict[str, Any]:
         return asdict(self)
@@ -269,4 +273,6 @@ def settings_from_env(environ: Mapping[str, str], instance_path: Path) -> Settin
         MAIL_FOLDER=environ.get("MAIL_FOLDER") or str(instance / "mail"),
         SMS_BACKEND=(environ.get("SMS_BACKEND") or Settings.SMS_BACKEND).strip(),
         PUBLIC_URL=(environ.get("PUBLIC_URL") or Settings.PUBLIC_URL).rstrip("/"),
+        FEEDBACK_VISIT_DAYS=_int(environ, "FEEDBACK_VISIT_DAYS", Settings.FEEDBACK_VISIT_DAYS),
+        FEEDBACK_REOPEN_LIMIT=_int(environ, "FEEDBACK_REOPEN_LIMIT", Settings.FEEDBACK_REOPEN_LIMIT),
     )

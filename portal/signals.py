@@ -94,4 +94,40 @@ public_event_recorded: Signal[PublicEventRecorded] = Signal(
     "the recording feature marked as notable (EventText.notify), after the commit.",
 )
 
-ALL: tuple[Signal[Any], ...] = (misconduct_referred, public_event_recorded)
+
+@dataclass(frozen=True)
+class ComplaintResolved:
+    """A bureau marked a complaint resolved (in the transaction of its reply)."""
+
+    complaint_id: int
+    bureau_id: int
+
+
+complaint_resolved: Signal[ComplaintResolved] = Signal(
+    "complaint-resolved",
+    "A bureau marked a complaint resolved. The feedback feature opens the follow-up visit (回访) for the round.",
+)
+
+
+@dataclass(frozen=True)
+class InactionReferral:
+    """A bureau's handling of a complaint to be placed with the supervision body as administrative inaction
+    (the citizen's follow-up visits failed twice): the complaint's current bureau is the one concerned."""
+
+    complaint_id: int
+    reason: str
+    actor: str
+
+
+inaction_referred: Signal[InactionReferral] = Signal(
+    "inaction-referred",
+    "A complaint's bureau failed the citizen's follow-up visit a second time. The escalation feature opens an "
+    "administrative-inaction case with the supervision body the rules select for that bureau.",
+)
+
+ALL: tuple[Signal[Any], ...] = (
+    misconduct_referred,
+    public_event_recorded,
+    complaint_resolved,
+    inaction_referred,
+)

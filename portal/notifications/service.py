@@ -27,6 +27,7 @@ from portal import jobs
 from portal.complaints.timeline import describe, public_detail
 from portal.extensions import db
 from portal.features import EventText, installed, says
+from portal.feedback.service import feedback_link_token
 from portal.labels import STATUS_LABELS
 from portal.models import Complaint, ComplaintStatus, Event
 from portal.notifications.links import code_from_token, public_link, unsubscribe_token
@@ -93,8 +94,12 @@ def compose(complaint: Complaint, event: Event) -> Composed:
             _("Status: %(status)s", status=str(STATUS_LABELS[complaint.status])),
             _("The whole public timeline: %(url)s", url=track_url),
         ]
-        if complaint.status is ComplaintStatus.RESOLVED:
-            lines.append(_("Not fixed? Contest the resolution on the same page, with your follow-up secret."))
+        visit_token = feedback_link_token(complaint) if complaint.status is ComplaintStatus.RESOLVED else None
+        if visit_token:
+            feedback_url = public_link(
+                "feedback.visit", code=complaint.tracking_code, token=visit_token, lang=language
+            )
+            lines.append(_("Was it fixed? Tell us, in one step: %(url)s", url=feedback_url))
         lines += [
             "",
             "-- ",

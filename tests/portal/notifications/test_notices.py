@@ -79,8 +79,9 @@ def test_each_public_change_is_mailed_in_the_complaints_language(
     body = text_of(resolved)
     assert "已更换路灯。" in body
     assert "Status: Resolved" in body
-    track, unsubscribe = links_in(resolved)
+    track, feedback, unsubscribe = links_in(resolved)
     assert track == f"https://fire-alarm.test/track/{code}?lang=en"
+    assert feedback.startswith(f"https://fire-alarm.test/track/{code}/feedback?token=")
     assert resolved["List-Unsubscribe"] == f"<{unsubscribe}>"
     assert resolved["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
     assert client.get(path_of(track)).status_code == 200
