@@ -122,6 +122,8 @@ class Settings:
     # times a failed answer reopens the complaint for the same bureau.
     FEEDBACK_VISIT_DAYS: int = 15
     FEEDBACK_REOPEN_LIMIT: int = 1
+    # Answers a bureau needs before the accountability board shows its fixed and satisfied shares.
+    FEEDBACK_MIN_ANSWERS: int = 5
 
     def as_flask_config(self) -> dict[str, Any]:
         return asdict(self)
@@ -275,4 +277,5 @@ def settings_from_env(environ: Mapping[str, str], instance_path: Path) -> Settin
         PUBLIC_URL=(environ.get("PUBLIC_URL") or Settings.PUBLIC_URL).rstrip("/"),
         FEEDBACK_VISIT_DAYS=_int(environ, "FEEDBACK_VISIT_DAYS", Settings.FEEDBACK_VISIT_DAYS),
         FEEDBACK_REOPEN_LIMIT=_int(environ, "FEEDBACK_REOPEN_LIMIT", Settings.FEEDBACK_REOPEN_LIMIT),
+        FEEDBACK_MIN_ANSWERS=_int(environ, "FEEDBACK_MIN_ANSWERS", Settings.FEEDBACK_MIN_ANSWERS),
     )
