@@ -19,6 +19,7 @@ from sqlalchemy import ColumnElement, Select, and_, case, func, or_, select
 from sqlalchemy.orm import contains_eager
 
 from escalation.models import Case
+from escalation.retaliation import retaliation_by_body
 from escalation.rules import TERMINAL_STATES
 from escalation.vocabulary import CaseState
 from portal.deadlines.workdays import SHANGHAI, end_of_local_day
@@ -68,6 +69,8 @@ class BodyFigures:
     in_time: int  # acted or declined before any deadline passed
     median_days_to_answer: float | None  # opening to act/decline
     answered_in_time_share: float | None
+    # Reports of retaliation against whoever reported misconduct, taken one level above (escalation.retaliation).
+    retaliation: int = 0
 
 
 @dataclass(frozen=True)
@@ -237,6 +240,7 @@ def body_figures(filters: Filters, locale: str) -> list[BodyFigures]:
     medians = _medians(
         *_median_query(Case.body_id, _seconds_between(Case.closed_at, Case.opened_at), [*where, closed])
     )
+    retaliation = retaliation_by_body(where)
     figures = []
     for body in _units_in_scope(OversightBody, division_ids):
         received, acted, declined, overdue, still_open, in_time = _counts_of(counts, body.id)
@@ -255,6 +259,7 @@ def body_figures(filters: Filters, locale: str) -> list[BodyFigures]:
                 in_time,
                 medians.get(body.id),
                 _share(in_time, overdue),
+                retaliation.get(body.id, 0),
             )
         )
     return figures

@@ -17,6 +17,7 @@ from portal.refusals import N_, Msg
 class CaseKind(StrEnum):
     MISCONDUCT = "misconduct"  # an allegation against an official, confirmed by triage
     INACTION = "inaction"  # a bureau missed its reply deadline (administrative inaction)
+    RETALIATION = "retaliation"  # the person who reported misconduct says they were retaliated against
 
 
 class CaseState(StrEnum):
@@ -47,6 +48,7 @@ KIND_NAMES: Final[Mapping[CaseKind, Msg]] = MappingProxyType(
     {
         CaseKind.MISCONDUCT: N_("Alleged misconduct"),
         CaseKind.INACTION: N_("Administrative inaction: the bureau did not reply in time"),
+        CaseKind.RETALIATION: N_("Retaliation against the person who reported misconduct"),
     }
 )
 STATE_NAMES: Final[Mapping[CaseState, Msg]] = MappingProxyType(

@@ -124,6 +124,8 @@ class Settings:
     FEEDBACK_REOPEN_LIMIT: int = 1
     # Answers a bureau needs before the accountability board shows its fixed and satisfied shares.
     FEEDBACK_MIN_ANSWERS: int = 5
+    # Days after a misconduct case closes on which the reporter is asked whether they faced retaliation.
+    RETALIATION_CHECK_DAYS: tuple[int, ...] = (30, 90)
 
     def as_flask_config(self) -> dict[str, Any]:
         return asdict(self)
@@ -210,6 +212,19 @@ def _choice(environ: Mapping[str, str], name: str, choices: tuple[str, ...]) -> 
     return raw
 
 
+def _days_list(environ: Mapping[str, str], name: str, default: tuple[int, ...]) -> tuple[int, ...]:
+    raw = environ.get(name)
+    if raw is None or not raw.strip():
+        return default
+    try:
+        days = tuple(sorted({int(part) for part in raw.split(",") if part.strip()}))
+    except ValueError as exc:
+        raise ConfigError(f"{name} must be comma-separated whole days like 30,90, got {raw!r}") from exc
+    if any(day <= 0 for day in days):
+        raise ConfigError(f"{name} must be positive days, got {raw!r}")
+    return days
+
+
 LOG_FORMATS = ("json", "text")
 LOG_LEVELS = ("debug", "info", "warning", "error", "critical")
 
@@ -278,4 +293,5 @@ def settings_from_env(environ: Mapping[str, str], instance_path: Path) -> Settin
         FEEDBACK_VISIT_DAYS=_int(environ, "FEEDBACK_VISIT_DAYS", Settings.FEEDBACK_VISIT_DAYS),
         FEEDBACK_REOPEN_LIMIT=_int(environ, "FEEDBACK_REOPEN_LIMIT", Settings.FEEDBACK_REOPEN_LIMIT),
         FEEDBACK_MIN_ANSWERS=_int(environ, "FEEDBACK_MIN_ANSWERS", Settings.FEEDBACK_MIN_ANSWERS),
+        RETALIATION_CHECK_DAYS=_days_list(environ, "RETALIATION_CHECK_DAYS", Settings.RETALIATION_CHECK_DAYS),
     )
