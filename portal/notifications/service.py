@@ -34,7 +34,7 @@ from portal.notifications.links import code_from_token, public_link, unsubscribe
 from portal.notifications.mail import mailer_for
 from portal.notifications.models import Notice
 from portal.notifications.sms import SMS_MAX_CHARS, gateway_for
-from portal.privacy.notices import contact_for_notice
+from portal.privacy.notices import EMAIL, SMS, address_for_notice
 from portal.privacy.public_text import public_text, public_text_or_none
 from portal.record import events
 from portal.refusals import N_, Refusal
@@ -42,7 +42,7 @@ from portal.signals import PublicEventRecorded
 
 EMAIL_JOB = "notify_by_email"
 SMS_JOB = "notify_by_sms"
-EMAIL, SMS = "email", "sms"
+
 STOPPED = "notifications_stopped"
 
 
@@ -130,14 +130,14 @@ def send_email_notice(event_id: int) -> None:
     if found is None:
         return
     complaint, event = found
-    contact = contact_for_notice(complaint, channel=EMAIL, event_id=event.id)
-    if contact is None or not contact.email:
+    address = address_for_notice(complaint, channel=EMAIL, event_id=event.id)
+    if address is None:
         return
     composed = compose(complaint, event)
     config = current_app.config
     message = EmailMessage()
     message["From"] = config["MAIL_DEFAULT_SENDER"]
-    message["To"] = contact.email
+    message["To"] = address
     message["Subject"] = composed.subject
     message["Date"] = formatdate(localtime=False)
     message["Message-ID"] = make_msgid(domain="fire-alarm.invalid")
@@ -159,12 +159,12 @@ def send_sms_notice(event_id: int) -> None:
     if found is None:
         return
     complaint, event = found
-    contact = contact_for_notice(complaint, channel=SMS, event_id=event.id)
-    if contact is None or not contact.phone:
+    address = address_for_notice(complaint, channel=SMS, event_id=event.id)
+    if address is None:
         return
     composed = compose(complaint, event)
     text = f"{composed.subject} {composed.track_url}"
-    gateway_for(current_app.config["SMS_BACKEND"]).send(contact.phone, text[:SMS_MAX_CHARS])
+    gateway_for(current_app.config["SMS_BACKEND"]).send(address, text[:SMS_MAX_CHARS])
     db.session.add(
         Notice(complaint_id=complaint.id, event_id=event.id, channel=SMS, subject=composed.subject)
     )

@@ -20,17 +20,30 @@ log = logging.getLogger(__name__)
 NOTIFICATION = "notification"
 
 
-def contact_for_notice(complaint: Complaint, *, channel: str, event_id: int | None) -> Contact | None:
-    """The contact details to send ``complaint``'s notice on ``channel`` with, logged; None when the
-    complainant is not to be notified (anonymous, never asked, unsubscribed) or left no details."""
+EMAIL, SMS = "email", "sms"
+
+
+def _address(contact: Contact, channel: str) -> str | None:
+    if channel == EMAIL:
+        return contact.email
+    if channel == SMS:
+        return contact.phone
+    raise ValueError(f"no channel {channel!r}")
+
+
+def address_for_notice(complaint: Complaint, *, channel: str, event_id: int | None) -> str | None:
+    """The one detail a notice on ``channel`` (``email`` or ``sms``) needs, logged; None when the complainant
+    is not to be notified (anonymous, never asked, unsubscribed) or left no such detail (nothing is logged
+    then: the details were not used)."""
     if complaint.anonymous or not complaint.notify:
         return None
     contact = read_contact(complaint)
-    if contact is None:
+    address = _address(contact, channel) if contact is not None else None
+    if not address:
         return None
     db.session.add(
         ContactUse(complaint_id=complaint.id, purpose=NOTIFICATION, channel=channel, event_id=event_id)
     )
     # The log says that the details were used, never what they are.
     log.info("contact details of %s used for a %s notice", complaint.tracking_code, channel)
-    return contact
+    return address

@@ -89,6 +89,7 @@ def test_each_public_change_is_mailed_in_the_complaints_language(
         # Each opening of the sealed details for a notice is logged.
         uses = db.session.scalars(select(ContactUse.channel)).all()
         assert uses.count("email") == 2
+        assert "sms" not in uses  # no phone number: nothing opened for a text message, nothing logged
 
 
 def test_chinese_complaints_get_chinese_mail(app: Flask, client: FlaskClient, mailbox: Mailbox) -> None:
