@@ -51,6 +51,10 @@ KIND_NAMES: Final[Mapping[CaseKind, Msg]] = MappingProxyType(
         CaseKind.RETALIATION: N_("Retaliation against the person who reported misconduct"),
     }
 )
+# An inaction case opened because the citizen's follow-up visits failed twice, not for a missed deadline.
+FOLLOW_UP_INACTION_NAME: Final[Msg] = N_(
+    "Administrative inaction: the citizen twice found the problem not solved"
+)
 STATE_NAMES: Final[Mapping[CaseState, Msg]] = MappingProxyType(
     {
         CaseState.OPEN: N_("Waiting for acknowledgement"),

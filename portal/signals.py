@@ -119,6 +119,10 @@ class InactionReferral:
     actor: str
 
 
+# The reason of an inaction case the follow-up visits opened: it tells it from a missed deadline (whose cases the
+# sweep opens without a reason), so the case is not described as a late reply.
+FOLLOW_UP_FAILED = "follow-up visits failed twice"
+
 inaction_referred: Signal[InactionReferral] = Signal(
     "inaction-referred",
     "A complaint's bureau failed the citizen's follow-up visit a second time. The escalation feature opens an "

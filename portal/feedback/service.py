@@ -31,7 +31,7 @@ from portal.feedback.rules import Fixed, Satisfaction, VisitState
 from portal.models import Complaint, ComplaintStatus, Event, utcnow
 from portal.record import events
 from portal.refusals import N_, Conflict
-from portal.signals import ComplaintResolved, InactionReferral, inaction_referred
+from portal.signals import FOLLOW_UP_FAILED, ComplaintResolved, InactionReferral, inaction_referred
 
 SWEEP_JOB = "feedback_sweep"
 GIVEN, REOPENED, CLOSED_UNANSWERED, LIMIT_REACHED = (
@@ -182,8 +182,7 @@ def give_feedback(
         inaction_referred.send(
             InactionReferral(
                 complaint.id,
-                reason=f"follow-up visits failed {failed_rounds} times (round {visit.round}: {fixed}, "
-                f"{satisfaction})",
+                reason=FOLLOW_UP_FAILED,
                 actor="citizen",
             )
         )

@@ -90,6 +90,8 @@ def test_not_fixed_reopens_and_a_second_failure_goes_to_supervision(app: Flask, 
     }
     [case] = client.get(f"/api/v1/complaints/{code}").get_json()["escalations"]
     assert (case["body"]["code"], case["kind"], case["state"]) == ("XD-A1:supervision", "inaction", "open")
+    # Not described as a missed deadline: the bureau replied, the citizen found it not solved.
+    assert case["kind_label"] == "行政不作为：投诉人两次反映问题未解决"
     assert kinds(client, code)[-3:] == ["feedback_given", "case_opened", "feedback_limit_reached"]
 
 
