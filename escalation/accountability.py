@@ -14,14 +14,17 @@ from dataclasses import asdict, dataclass
 from datetime import date, datetime, time
 from typing import Any
 
+from flask import current_app
 from sqlalchemy import ColumnElement, Select, and_, case, func, or_, select
 from sqlalchemy.orm import contains_eager
 
 from escalation.models import Case
+from escalation.retaliation import retaliation_by_body
 from escalation.rules import TERMINAL_STATES
 from escalation.vocabulary import CaseState
 from portal.deadlines.workdays import SHANGHAI, end_of_local_day
 from portal.extensions import db
+from portal.feedback.figures import NO_ANSWERS, FeedbackFigures, feedback_by_bureau
 from portal.models import Bureau, Complaint, ComplaintStatus, Division, OversightBody, utcnow
 
 DAY_SECONDS = 86400.0
@@ -47,6 +50,8 @@ class BureauFigures:
     in_time: int  # replied before the deadline
     median_days_to_reply: float | None
     answered_in_time_share: float | None  # in time / (in time + overdue); None before any deadline fell due
+    # The follow-up visits (回访): fixed / partly / not, satisfied / basically / unsatisfied (portal.feedback).
+    feedback: FeedbackFigures = NO_ANSWERS
 
 
 @dataclass(frozen=True)
@@ -64,6 +69,8 @@ class BodyFigures:
     in_time: int  # acted or declined before any deadline passed
     median_days_to_answer: float | None  # opening to act/decline
     answered_in_time_share: float | None
+    # Reports of retaliation against whoever reported misconduct, taken one level above (escalation.retaliation).
+    retaliation: int = 0
 
 
 @dataclass(frozen=True)
@@ -189,6 +196,7 @@ def bureau_figures(filters: Filters, locale: str, now: datetime) -> list[BureauF
             [*where, Complaint.first_replied_at.is_not(None), Complaint.routed_at.is_not(None)],
         )
     )
+    feedback = feedback_by_bureau(where, current_app.config["FEEDBACK_MIN_ANSWERS"])
     figures = []
     for bureau in _units_in_scope(Bureau, division_ids):
         received, replied, resolved, overdue, still_open, in_time = _counts_of(counts, bureau.id)
@@ -205,6 +213,7 @@ def bureau_figures(filters: Filters, locale: str, now: datetime) -> list[BureauF
                 in_time,
                 medians.get(bureau.id),
                 _share(in_time, overdue),
+                feedback.get(bureau.id, NO_ANSWERS),
             )
         )
     return figures
@@ -231,6 +240,7 @@ def body_figures(filters: Filters, locale: str) -> list[BodyFigures]:
     medians = _medians(
         *_median_query(Case.body_id, _seconds_between(Case.closed_at, Case.opened_at), [*where, closed])
     )
+    retaliation = retaliation_by_body(where)
     figures = []
     for body in _units_in_scope(OversightBody, division_ids):
         received, acted, declined, overdue, still_open, in_time = _counts_of(counts, body.id)
@@ -249,6 +259,7 @@ def body_figures(filters: Filters, locale: str) -> list[BodyFigures]:
                 in_time,
                 medians.get(body.id),
                 _share(in_time, overdue),
+                retaliation.get(body.id, 0),
             )
         )
     return figures

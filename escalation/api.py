@@ -218,7 +218,8 @@ API_DOCS = ApiDocs(
         },
         "/accountability": {
             "get": {
-                "summary": "Per bureau and per oversight body: received, acted, declined, overdue, open, median days",
+                "summary": "Per bureau and per oversight body: received, acted, declined, overdue, open, median days; "
+                "per bureau the follow-up visits (feedback: fixed / satisfied counts and shares)",
                 "security": [],
                 "parameters": [
                     {

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, render_template, request, url_for
+from flask import Blueprint, current_app, render_template, request, url_for
 from flask_babel import gettext as _
 from markupsafe import Markup
 
-from escalation.accountability import Accountability, Filters, accountability, active
+from escalation.accountability import Accountability, BureauFigures, Filters, accountability, active
 from escalation.charts import Bar, LegendItem, Segment, stacked_bars
 from escalation.forms import parse_filters
 from portal.http.api import ApiError
@@ -16,7 +16,7 @@ from portal.jurisdiction.service import division_choices
 
 public_pages = Blueprint("escalation_public", __name__)
 
-GREEN, RED, GREY = "#1e6b3a", "#b3261e", "#b8b8c2"
+GREEN, RED, AMBER, GREY = "#1e6b3a", "#b3261e", "#a15c00", "#b8b8c2"
 
 
 def _charts(figures: Accountability) -> dict[str, Markup]:
@@ -63,7 +63,37 @@ def _charts(figures: Accountability) -> dict[str, Markup]:
         ],
         title=_("Oversight bodies: cases"),
     )
-    return {"bureaus": Markup(bureau_chart), "bodies": Markup(body_chart)}  # noqa: S704 - built from escaped parts
+    return {
+        "bureaus": Markup(bureau_chart),  # noqa: S704 - built from escaped parts
+        "bodies": Markup(body_chart),  # noqa: S704 - built from escaped parts
+        "feedback": Markup(_feedback_chart(bureaus)),  # noqa: S704 - built from escaped parts
+    }
+
+
+def _feedback_chart(bureaus: list[BureauFigures]) -> str:
+    """The follow-up visits' satisfaction, for the bureaus with enough answers to show a share."""
+    shown = [row for row in bureaus if row.feedback.shown]
+    if not shown:
+        return ""
+    return stacked_bars(
+        [
+            Bar(
+                row.name,
+                [
+                    Segment(row.feedback.satisfied, GREEN, _("Satisfied")),
+                    Segment(row.feedback.basically_satisfied, AMBER, _("Basically satisfied")),
+                    Segment(row.feedback.unsatisfied, RED, _("Unsatisfied")),
+                ],
+            )
+            for row in shown
+        ],
+        [
+            LegendItem(GREEN, _("Satisfied")),
+            LegendItem(AMBER, _("Basically satisfied")),
+            LegendItem(RED, _("Unsatisfied")),
+        ],
+        title=_("Bureaus: satisfaction at the follow-up visit"),
+    )
 
 
 @public_pages.get("/accountability")
@@ -84,6 +114,7 @@ def accountability_page() -> str | tuple[str, int]:
         charts=_charts(figures),
         filters=filters,
         divisions=division_choices(language),
+        feedback_minimum=current_app.config["FEEDBACK_MIN_ANSWERS"],
         problem=problem,
         json_url=url_for(
             "escalation_api.accountability_figures",

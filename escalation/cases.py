@@ -8,13 +8,14 @@ from __future__ import annotations
 import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import TypedDict
 
+from flask import current_app
 from sqlalchemy import exists, or_, select
 
 from escalation import rules
-from escalation.models import Case
+from escalation.models import Case, RetaliationCheckIn
 from escalation.rules import CaseSnapshot, SweepAction
 from escalation.vocabulary import CaseAction, CaseKind, CaseState, Outcome
 from portal.deadlines.policy import deadline_policy
@@ -25,6 +26,8 @@ from portal.record import events
 from portal.refusals import N_, NotPermitted, UnknownTarget
 
 SWEEP_JOB = "escalation_sweep"
+# The retaliation check-in (escalation.retaliation): asked by the sweep, some days after a misconduct case closed.
+ASKED = "retaliation_check_in"
 
 
 class NotYourCase(NotPermitted):
@@ -212,6 +215,7 @@ def record_action(
         case.outcome = transition.outcome
         case.answer = transition.text
         case.late = transition.late
+        schedule_check_ins(case, now)
     events.record(
         f"case_{transition.state.value}",
         complaint=case.complaint,
@@ -261,11 +265,48 @@ def sweep_case(case: Case, now: datetime, parents: Mapping[str, str | None]) -> 
     )
 
 
+def schedule_check_ins(case: Case, closed_at: datetime) -> list[RetaliationCheckIn]:
+    """As a misconduct case closes: one retaliation check-in per configured number of days."""
+    if case.kind is not CaseKind.MISCONDUCT:
+        return []
+    made = [
+        RetaliationCheckIn(
+            complaint_id=case.complaint_id,
+            case_id=case.id,
+            days_after=days,
+            due_at=closed_at + timedelta(days=days),
+        )
+        for days in current_app.config["RETALIATION_CHECK_DAYS"]
+    ]
+    db.session.add_all(made)
+    return made
+
+
+def ask_due(now: datetime) -> int:
+    """Ask every retaliation check-in that has fallen due (part of the sweep); returns how many."""
+    due = db.session.scalars(
+        select(RetaliationCheckIn)
+        .where(RetaliationCheckIn.asked_at.is_(None), RetaliationCheckIn.due_at <= now)
+        .order_by(RetaliationCheckIn.id)
+        .with_for_update(skip_locked=True)
+    ).all()
+    for check_in in due:
+        check_in.asked_at = now
+        events.record(
+            ASKED,
+            complaint=check_in.complaint,
+            actor="system",
+            payload={"check_in": check_in.id, "case": check_in.case_id, "days_after": check_in.days_after},
+        )
+    return len(due)
+
+
 @dataclass(frozen=True)
 class SweepReport:
     overdue: int
     escalated: int
     inaction_opened: int
+    check_ins_asked: int = 0
 
 
 def _open_inaction_cases(now: datetime) -> int:
@@ -318,7 +359,8 @@ def sweep(now: datetime | None = None) -> SweepReport:
         above = sweep_case(case, now, parents)
         overdue += case.state is CaseState.OVERDUE and not was_overdue
         escalated += above is not None
-    return SweepReport(overdue=overdue, escalated=escalated, inaction_opened=inaction)
+    asked = ask_due(now)
+    return SweepReport(overdue=overdue, escalated=escalated, inaction_opened=inaction, check_ins_asked=asked)
 
 
 def cases_for(staff: StaffUser, state: CaseState | None = None) -> list[Case]:

@@ -31,5 +31,5 @@ def sweep_command(now: datetime | None) -> None:
     commit()
     click.echo(
         f"overdue: {report.overdue}, escalated: {report.escalated}, "
-        f"inaction cases opened: {report.inaction_opened}"
+        f"inaction cases opened: {report.inaction_opened}, retaliation check-ins asked: {report.check_ins_asked}"
     )

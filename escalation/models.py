@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, ForeignKey, Index, String, Text
+from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from escalation.vocabulary import CaseKind, CaseState, Outcome
@@ -44,3 +44,25 @@ class Case(Model):
     complaint: Mapped[Complaint] = relationship()
     body: Mapped[OversightBody] = relationship()
     parent: Mapped[Case | None] = relationship(remote_side=[id])
+
+
+class RetaliationCheckIn(Model):
+    """A question put to the person who reported misconduct, some days after the case closed: have you faced
+    retaliation? Asked by the sweep once due (``asked_at``), answered once with the follow-up secret."""
+
+    __tablename__ = "retaliation_checkins"
+    __table_args__ = (Index("ix_retaliation_checkins_asked_at_due_at", "asked_at", "due_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    complaint_id: Mapped[int] = mapped_column(ForeignKey("complaints.id"), index=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("escalation_cases.id"))
+    days_after: Mapped[int] = mapped_column(Integer)
+    due_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    asked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    retaliated: Mapped[bool | None] = mapped_column(Boolean)
+    # The case a "yes" opened one level up.
+    new_case_id: Mapped[int | None] = mapped_column(ForeignKey("escalation_cases.id"))
+
+    complaint: Mapped[Complaint] = relationship()
+    case: Mapped[Case] = relationship(foreign_keys=[case_id])

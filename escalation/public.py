@@ -5,20 +5,36 @@ from __future__ import annotations
 from typing import Any
 
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from escalation.models import Case
-from escalation.vocabulary import KIND_NAMES, OUTCOME_NAMES, STATE_NAMES, CaseState, Outcome
+from escalation.vocabulary import (
+    FOLLOW_UP_INACTION_NAME,
+    KIND_NAMES,
+    OUTCOME_NAMES,
+    STATE_NAMES,
+    CaseKind,
+    CaseState,
+    Outcome,
+)
 from portal.extensions import db
 from portal.features import EventText
 from portal.http.i18n import current_language
 from portal.labels import LEVEL_LABELS, lazy_labels
 from portal.models import Complaint, ComplaintStatus, Event
 from portal.privacy.public_text import public_text
+from portal.signals import FOLLOW_UP_FAILED
 
 STATE_LABELS = lazy_labels(STATE_NAMES)
 OUTCOME_LABELS = lazy_labels(OUTCOME_NAMES)
 KIND_LABELS = lazy_labels(KIND_NAMES)
+
+
+def kind_label(case: Case) -> str:
+    if case.kind is CaseKind.INACTION and case.reason == FOLLOW_UP_FAILED:
+        return str(_l(FOLLOW_UP_INACTION_NAME))
+    return str(KIND_LABELS[case.kind])
 
 
 def public_case(case: Case, locale: str) -> dict[str, Any]:
@@ -29,7 +45,7 @@ def public_case(case: Case, locale: str) -> dict[str, Any]:
     return {
         "id": case.id,
         "kind": case.kind.value,
-        "kind_label": str(KIND_LABELS[case.kind]),
+        "kind_label": kind_label(case),
         "track": case.track.value,
         "body": {"code": case.body.code, "name": case.body.name(locale)},
         "level": case.body.division.level.value,
@@ -79,12 +95,12 @@ def _describe(event: Event) -> str:
 
 
 TIMELINE = {
-    "case_opened": EventText(_describe),
-    "case_acknowledged": EventText(_describe),
-    "case_investigating": EventText(_describe),
-    "case_acted": EventText(_describe, detail_key="text"),
-    "case_declined": EventText(_describe, detail_key="text"),
-    "case_overdue": EventText(_describe),
+    "case_opened": EventText(_describe, notify=True),
+    "case_acknowledged": EventText(_describe, notify=True),
+    "case_investigating": EventText(_describe, notify=True),
+    "case_acted": EventText(_describe, detail_key="text", notify=True),
+    "case_declined": EventText(_describe, detail_key="text", notify=True),
+    "case_overdue": EventText(_describe, notify=True),
 }
 
 

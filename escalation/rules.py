@@ -184,6 +184,14 @@ def select_inaction_body(bureau_code: str, division_parents: Mapping[str, str | 
     return body_code(division, Track.SUPERVISION)
 
 
+def select_retaliation_body(accused_division_code: str, division_parents: Mapping[str, str | None]) -> str:
+    """The body that takes a report of retaliation against whoever reported misconduct: the supervision body
+    one level above the accused unit's division (the level that handled the allegation may be the one
+    retaliating), or the province's own at the top."""
+    above = _parent_of(accused_division_code, division_parents)
+    return body_code(above or accused_division_code, Track.SUPERVISION)
+
+
 # --- the case state machine ---------------------------------------------------------------------------------
 
 

@@ -17,6 +17,7 @@ from portal.refusals import N_, Msg
 class CaseKind(StrEnum):
     MISCONDUCT = "misconduct"  # an allegation against an official, confirmed by triage
     INACTION = "inaction"  # a bureau missed its reply deadline (administrative inaction)
+    RETALIATION = "retaliation"  # the person who reported misconduct says they were retaliated against
 
 
 class CaseState(StrEnum):
@@ -47,7 +48,12 @@ KIND_NAMES: Final[Mapping[CaseKind, Msg]] = MappingProxyType(
     {
         CaseKind.MISCONDUCT: N_("Alleged misconduct"),
         CaseKind.INACTION: N_("Administrative inaction: the bureau did not reply in time"),
+        CaseKind.RETALIATION: N_("Retaliation against the person who reported misconduct"),
     }
+)
+# An inaction case opened because the citizen's follow-up visits failed twice, not for a missed deadline.
+FOLLOW_UP_INACTION_NAME: Final[Msg] = N_(
+    "Administrative inaction: the citizen twice found the problem not solved"
 )
 STATE_NAMES: Final[Mapping[CaseState, Msg]] = MappingProxyType(
     {

@@ -39,6 +39,8 @@ CORE_FEATURES: tuple[str, ...] = (
     "portal.complaints",
     "portal.bureau",
     "portal.privacy",
+    "portal.feedback",
+    "portal.notifications",
     "portal.open311",
 )
 # Feature packages built on the portal; ``FEATURE_PACKAGES`` in the config chooses among them (tests build a

@@ -115,6 +115,27 @@ class Settings:
     # proxy), unless it is made public or the scraper sends this bearer token.
     METRICS_PUBLIC: bool = False
     METRICS_TOKEN: str | None = None
+    # Notifications (portal.notifications). Without MAIL_SERVER, mails are written to MAIL_FOLDER instead.
+    MAIL_SERVER: str | None = None
+    MAIL_PORT: int = 25
+    MAIL_USE_TLS: bool = False
+    MAIL_USERNAME: str | None = None
+    MAIL_PASSWORD: str | None = None
+    MAIL_DEFAULT_SENDER: str = "Fire Alarm <noreply@localhost>"
+    MAIL_FOLDER: str = ""
+    # "log" (the default: text messages are logged, with the number masked), "none", or "module:factory" for
+    # a provider's gateway (portal.notifications.sms).
+    SMS_BACKEND: str = "log"
+    # Where the portal is reached from outside: the links in mails are built on it (jobs have no request).
+    PUBLIC_URL: str = "http://127.0.0.1:5000"
+    # The follow-up visit (portal.feedback): days the citizen has to answer after a resolution, and how many
+    # times a failed answer reopens the complaint for the same bureau.
+    FEEDBACK_VISIT_DAYS: int = 15
+    FEEDBACK_REOPEN_LIMIT: int = 1
+    # Answers a bureau needs before the accountability board shows its fixed and satisfied shares.
+    FEEDBACK_MIN_ANSWERS: int = 5
+    # Days after a misconduct case closes on which the reporter is asked whether they faced retaliation.
+    RETALIATION_CHECK_DAYS: tuple[int, ...] = (30, 90)
 
     def as_flask_config(self) -> dict[str, Any]:
         return asdict(self)
@@ -201,6 +222,19 @@ def _choice(environ: Mapping[str, str], name: str, choices: tuple[str, ...]) -> 
     return raw
 
 
+def _days_list(environ: Mapping[str, str], name: str, default: tuple[int, ...]) -> tuple[int, ...]:
+    raw = environ.get(name)
+    if raw is None or not raw.strip():
+        return default
+    try:
+        days = tuple(sorted({int(part) for part in raw.split(",") if part.strip()}))
+    except ValueError as exc:
+        raise ConfigError(f"{name} must be comma-separated whole days like 30,90, got {raw!r}") from exc
+    if any(day <= 0 for day in days):
+        raise ConfigError(f"{name} must be positive days, got {raw!r}")
+    return days
+
+
 LOG_FORMATS = ("json", "text")
 LOG_LEVELS = ("debug", "info", "warning", "error", "critical")
 
@@ -263,4 +297,17 @@ def settings_from_env(environ: Mapping[str, str], instance_path: Path) -> Settin
         LOG_LEVEL=(_choice(environ, "LOG_LEVEL", LOG_LEVELS) or Settings.LOG_LEVEL).upper(),
         METRICS_PUBLIC=_bool(environ, "METRICS_PUBLIC", Settings.METRICS_PUBLIC),
         METRICS_TOKEN=environ.get("METRICS_TOKEN") or None,
+        MAIL_SERVER=environ.get("MAIL_SERVER") or None,
+        MAIL_PORT=_int(environ, "MAIL_PORT", Settings.MAIL_PORT),
+        MAIL_USE_TLS=_bool(environ, "MAIL_USE_TLS", Settings.MAIL_USE_TLS),
+        MAIL_USERNAME=environ.get("MAIL_USERNAME") or None,
+        MAIL_PASSWORD=environ.get("MAIL_PASSWORD") or None,
+        MAIL_DEFAULT_SENDER=environ.get("MAIL_DEFAULT_SENDER") or Settings.MAIL_DEFAULT_SENDER,
+        MAIL_FOLDER=environ.get("MAIL_FOLDER") or str(instance / "mail"),
+        SMS_BACKEND=(environ.get("SMS_BACKEND") or Settings.SMS_BACKEND).strip(),
+        PUBLIC_URL=(environ.get("PUBLIC_URL") or Settings.PUBLIC_URL).rstrip("/"),
+        FEEDBACK_VISIT_DAYS=_int(environ, "FEEDBACK_VISIT_DAYS", Settings.FEEDBACK_VISIT_DAYS),
+        FEEDBACK_REOPEN_LIMIT=_int(environ, "FEEDBACK_REOPEN_LIMIT", Settings.FEEDBACK_REOPEN_LIMIT),
+        FEEDBACK_MIN_ANSWERS=_int(environ, "FEEDBACK_MIN_ANSWERS", Settings.FEEDBACK_MIN_ANSWERS),
+        RETALIATION_CHECK_DAYS=_days_list(environ, "RETALIATION_CHECK_DAYS", Settings.RETALIATION_CHECK_DAYS),
     )

@@ -53,10 +53,12 @@ class Job:
 @dataclass(frozen=True)
 class EventText:
     """How the public timeline words events of one kind; ``detail_key`` names the payload field whose text the
-    public may read (a reply, a citizen's addition)."""
+    public may read (a reply, a citizen's addition); ``notify`` makes it a change the complainant is told of
+    (portal.notifications), when they asked to be."""
 
     describe: Callable[[Event], str]
     detail_key: str | None = None
+    notify: bool = False
 
 
 @dataclass(frozen=True)

@@ -78,4 +78,60 @@ misconduct_referred: Signal[MisconductReferral] = Signal(
     "division or unit) abort the referral.",
 )
 
-ALL: tuple[Signal[Any], ...] = (misconduct_referred,)
+
+@dataclass(frozen=True)
+class PublicEventRecorded:
+    """An event anyone may read was put on a complaint's record (flushed, in the transaction of the change)."""
+
+    event_id: int
+    complaint_id: int
+    kind: str
+
+
+public_event_recorded: Signal[PublicEventRecorded] = Signal(
+    "public-event-recorded",
+    "A public event was recorded on a complaint. The notifications feature tells the complainant of the changes "
+    "the recording feature marked as notable (EventText.notify), after the commit.",
+)
+
+
+@dataclass(frozen=True)
+class ComplaintResolved:
+    """A bureau marked a complaint resolved (in the transaction of its reply)."""
+
+    complaint_id: int
+    bureau_id: int
+
+
+complaint_resolved: Signal[ComplaintResolved] = Signal(
+    "complaint-resolved",
+    "A bureau marked a complaint resolved. The feedback feature opens the follow-up visit (回访) for the round.",
+)
+
+
+@dataclass(frozen=True)
+class InactionReferral:
+    """A bureau's handling of a complaint to be placed with the supervision body as administrative inaction
+    (the citizen's follow-up visits failed twice): the complaint's current bureau is the one concerned."""
+
+    complaint_id: int
+    reason: str
+    actor: str
+
+
+# The reason of an inaction case the follow-up visits opened: it tells it from a missed deadline (whose cases the
+# sweep opens without a reason), so the case is not described as a late reply.
+FOLLOW_UP_FAILED = "follow-up visits failed twice"
+
+inaction_referred: Signal[InactionReferral] = Signal(
+    "inaction-referred",
+    "A complaint's bureau failed the citizen's follow-up visit a second time. The escalation feature opens an "
+    "administrative-inaction case with the supervision body the rules select for that bureau.",
+)
+
+ALL: tuple[Signal[Any], ...] = (
+    misconduct_referred,
+    public_event_recorded,
+    complaint_resolved,
+    inaction_referred,
+)

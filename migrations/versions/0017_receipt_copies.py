@@ -1,7 +1,7 @@
 """Receipts kept sealed for a short window: reload-safe receipt pages and API Idempotency-Key answers.
 
 Revision ID: 0017_receipt_copies
-Revises: 0011_contact_encryption
+Revises: 0016_notifications_feedback
 Create Date: 2026-12-01 14:50:00
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0017_receipt_copies'
-down_revision = '0011_contact_encryption'
+down_revision = '0016_notifications_feedback'
 branch_labels = None
 depends_on = None
 

@@ -13,6 +13,7 @@ from portal.features import EventText
 from portal.models import Complaint, ComplaintStatus, Event, StaffUser, utcnow
 from portal.record import events
 from portal.refusals import N_, Conflict, NotPermitted
+from portal.signals import ComplaintResolved, complaint_resolved
 
 OPEN_FOR_REPLY = frozenset({ComplaintStatus.ROUTED, ComplaintStatus.REPLIED, ComplaintStatus.REOPENED})
 
@@ -48,7 +49,7 @@ def post_reply(
     complaint.first_replied_at = complaint.first_replied_at or now
     complaint.status = ComplaintStatus.RESOLVED if resolve else ComplaintStatus.REPLIED
     complaint.resolved_at = now if resolve else None
-    return events.record(
+    replied = events.record(
         "bureau_replied",
         complaint=complaint,
         actor=staff.actor,
@@ -59,6 +60,9 @@ def post_reply(
             "late": bool(complaint.reply_due_at and now >= complaint.reply_due_at),
         },
     )
+    if resolve and complaint.bureau_id is not None:
+        complaint_resolved.send(ComplaintResolved(complaint.id, complaint.bureau_id))
+    return replied
 
 
 def bureau_complaints(staff: StaffUser) -> list[Complaint]:
@@ -75,4 +79,4 @@ def _describe_reply(event: Event) -> str:
     return _("The bureau replied")
 
 
-TIMELINE = {"bureau_replied": EventText(_describe_reply, detail_key="text")}
+TIMELINE = {"bureau_replied": EventText(_describe_reply, detail_key="text", notify=True)}

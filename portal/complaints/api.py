@@ -169,6 +169,11 @@ SCHEMAS: dict[str, dict[str, Any]] = {
             "lat": {"type": "number", "minimum": -90, "maximum": 90},
             "lon": {"type": "number", "minimum": -180, "maximum": 180},
             "anonymous": {"type": "boolean", "description": "If true, no contact data is stored at all"},
+            "notify": {
+                "type": "boolean",
+                "description": "Mail contact.email (and text contact.phone) at every public change; needs "
+                "contact.email, refused with anonymous",
+            },
             "contact": {
                 "type": "object",
                 "properties": {"name": TEXT, "phone": TEXT, "email": {"type": "string", "format": "email"}},

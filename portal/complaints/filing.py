@@ -42,6 +42,8 @@ class ComplaintDraft:
     longitude: float | None = None
     anonymous: bool = False
     contact: Contact | None = None
+    # Notices of every public change (portal.notifications): only with contact details, never anonymously.
+    notify: bool = False
     allegation: Allegation | None = None
 
 
@@ -116,6 +118,7 @@ def file_complaint(draft: ComplaintDraft, uploads: Sequence[Upload] = ()) -> Fil
         latitude=draft.latitude,
         longitude=draft.longitude,
         anonymous=draft.anonymous,
+        notify=draft.notify and not draft.anonymous and contact is not None and not contact.is_empty,
         misconduct_alleged=allegation is not None,
         accused_name=allegation.accused_name if allegation else None,
         accused_unit=allegation.accused_unit if allegation else None,

@@ -39,6 +39,6 @@ def add_follow_up(complaint: Complaint, *, secret: str, text: str, contest: bool
 
 
 TIMELINE = {
-    "contested": EventText(says(_l("The citizen contested the resolution")), detail_key="text"),
+    "contested": EventText(says(_l("The citizen contested the resolution")), detail_key="text", notify=True),
     "citizen_update": EventText(says(_l("The citizen added information")), detail_key="text"),
 }

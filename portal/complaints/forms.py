@@ -168,6 +168,7 @@ class ComplaintForm(FlaskForm):
     )
     anonymous = BooleanField(_l("File anonymously (no contact details are stored)"))
     contact = FormField(ContactForm)
+    notify = BooleanField(_l("E-mail me each time something happens (needs your e-mail address)"))
     misconduct = FormField(MisconductForm)
     # Never shown: people leave it empty, form-filling bots do not (portal.complaints.antispam).
     website = StringField(_l("Leave this field empty"), filters=[clean_line])
@@ -204,6 +205,14 @@ class ComplaintForm(FlaskForm):
             missing = self.lon if self.lon.data is None else self.lat
             missing.errors.append(_l("Give both latitude and longitude, or neither."))
             return False
+        if self.notify.data and self.anonymous.data:
+            self.notify.errors.append(
+                _l("Anonymous complaints get no mail: follow them on their page or with its feed instead.")
+            )
+            return False
+        if self.notify.data and not self.contact.form.email.data and not self.contact.form.email.errors:
+            self.notify.errors.append(_l("Give your e-mail address to be notified."))
+            return False
         return valid
 
 
@@ -227,6 +236,7 @@ def draft_from_form(form: ComplaintForm, language: str) -> ComplaintDraft:
         latitude=form.lat.data,
         longitude=form.lon.data,
         anonymous=bool(form.anonymous.data),
+        notify=bool(form.notify.data) and not form.anonymous.data,
         contact=Contact(contact.name.data or None, contact.phone.data or None, contact.email.data or None),
         allegation=allegation,
     )

@@ -20,6 +20,7 @@ from flask_limiter import RequestLimit
 from werkzeug.wrappers import Response
 
 from portal.complaints import antispam, filing, receipt_copies, timeline
+from portal.complaints.feed import atom_feed
 from portal.complaints.followup import add_follow_up
 from portal.complaints.forms import ComplaintForm, FollowUpForm, draft_from_form
 from portal.complaints.lookup import find_by_code
@@ -191,6 +192,32 @@ def track(code: str) -> str | Response | tuple[str, int]:
             return redirect(url_for("complaints.track", code=complaint.tracking_code), code=303)
     view = timeline.public_complaint(complaint, current_language())
     return render_template("complaints/track.html", complaint=view, form=form), status
+
+
+@complaint_pages.get("/track/<code>/feed.atom")
+@lookup_limit
+def track_feed(code: str) -> Response:
+    """The public timeline as Atom: follow a complaint in any feed reader, without giving anyone an address."""
+    complaint = find_by_code(code)
+    if complaint is None:
+        return make_response(render_template("complaints/lookup.html", code=code, not_found=True), 404)
+    if complaint.tracking_code != code:
+        return redirect(url_for("complaints.track_feed", code=complaint.tracking_code))
+    language = current_language()
+    view = timeline.public_complaint(complaint, language)
+    body = atom_feed(
+        view,
+        track_url=url_for("complaints.track", code=complaint.tracking_code, _external=True),
+        self_url=url_for("complaints.track_feed", code=complaint.tracking_code, _external=True),
+        host=request.host.split(":")[0],
+        language=language,
+        author=_("Fire Alarm"),
+        subtitle=_("The public record of this complaint"),
+    )
+    response = make_response(body)
+    response.mimetype = "application/atom+xml"
+    response.headers["Cache-Control"] = "public, max-age=60"
+    return response
 
 
 def _handle_follow_up(form: FollowUpForm, complaint: Complaint) -> int:

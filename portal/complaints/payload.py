@@ -42,6 +42,8 @@ def complaint_formdata(payload: Any) -> tuple[MultiDict[str, str], dict[str, lis
         put(name, number_value(payload.get(name), name, errors))
     if boolean_value(payload.get("anonymous"), "anonymous", errors):
         data["anonymous"] = "y"
+    if boolean_value(payload.get("notify"), "notify", errors):
+        data["notify"] = "y"
 
     contact = object_value(payload.get("contact"), "contact", errors)
     for name in CONTACT_FIELDS:

@@ -103,4 +103,7 @@ def _describe_routing(event: Event) -> str:
     return _("Sent to %(bureau)s by a triage officer", bureau=name)
 
 
-TIMELINE = {"routed": EventText(_describe_routing), "rerouted": EventText(_describe_routing)}
+TIMELINE = {
+    "routed": EventText(_describe_routing, notify=True),
+    "rerouted": EventText(_describe_routing, notify=True),
+}

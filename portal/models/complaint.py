@@ -49,6 +49,8 @@ class Complaint(Model):
     # Name, phone and e-mail sealed together (portal.privacy.sealing), never in clear: only portal.privacy
     # writes or opens it (portal.privacy.contacts), and staff read it only through a logged reveal.
     contact_encrypted: Mapped[str | None] = mapped_column(Text)
+    # The citizen asked to be told of every public change (portal.notifications); cleared by unsubscribing.
+    notify: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
 
     # Names of private persons and other passages staff hide from public views (the text itself is unchanged).
     redactions: Mapped[list[str]] = mapped_column(JSON, default=list)

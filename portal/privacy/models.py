@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Text
+from sqlalchemy import ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.domain import Role
@@ -31,3 +31,19 @@ class ContactReveal(Model):
 
     complaint: Mapped[Complaint] = relationship()
     staff: Mapped[StaffUser] = relationship()
+
+
+class ContactUse(Model):
+    """One time the portal itself used a complainant's contact details: to send them a notice they asked for.
+
+    No person saw the details; the use is logged all the same (which channel, for which event, when), as every
+    opening of the sealed details is. Rows are only ever inserted."""
+
+    __tablename__ = "contact_uses"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    complaint_id: Mapped[int] = mapped_column(ForeignKey("complaints.id"), index=True)
+    purpose: Mapped[str] = mapped_column(String(40))
+    channel: Mapped[str] = mapped_column(String(10))
+    event_id: Mapped[int | None] = mapped_column(ForeignKey("events.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

@@ -12,6 +12,7 @@ from typing import Any
 from portal.extensions import db
 from portal.models import Complaint, Event, utcnow
 from portal.record import store as record_store
+from portal.signals import PublicEventRecorded, public_event_recorded
 
 
 def record(
@@ -37,4 +38,6 @@ def record(
         record_store.append(event)
     db.session.add(event)
     db.session.flush()
+    if public and complaint is not None:
+        public_event_recorded.send(PublicEventRecorded(event.id, complaint.id, kind))
     return event

@@ -37,3 +37,17 @@ def test_upgrade_head_matches_the_models_and_downgrades_to_nothing(app_factory: 
         remaining = set(inspect(db.engine).get_table_names()) - {"alembic_version"}
         assert remaining == set()
         upgrade()  # and back up again, so the fixture's teardown finds the tables it expects
+
+
+def test_the_migrated_case_kinds_include_retaliation(app_factory: Callable[..., Flask]) -> None:
+    migrated = emptied(app_factory())
+    with migrated.app_context():
+        upgrade()
+        checks = inspect(db.engine).get_check_constraints("escalation_cases")
+        [kind] = [check["sqltext"] for check in checks if check["name"] == "ck_escalation_cases_case_kind"]
+        assert "'retaliation'" in kind
+        downgrade(revision="0011_contact_encryption")
+        checks = inspect(db.engine).get_check_constraints("escalation_cases")
+        [kind] = [check["sqltext"] for check in checks if check["name"] == "ck_escalation_cases_case_kind"]
+        assert "'retaliation'" not in kind
+        upgrade()
