@@ -67,7 +67,9 @@ class Settings:
     # definitions, the record's head, the API description); signing in. Then per staff account.
     RATELIMIT_INTAKE: str = "5 per minute;40 per day"
     RATELIMIT_FOLLOW_UP: str = "5 per minute;40 per day"
-    RATELIMIT_ATTEMPTS: str = "30 per minute"
+    # Every POST, counted as it arrives: it also bounds filings sent in parallel, which the filing limit (counted
+    # when a filing went through) sees only afterwards.
+    RATELIMIT_ATTEMPTS: str = "30 per minute;300 per day"
     RATELIMIT_LOOKUP: str = "60 per minute"
     RATELIMIT_READ: str = "600 per minute"
     RATELIMIT_LOGIN: str = "10 per minute"
@@ -90,6 +92,7 @@ class Settings:
     # up to this many bytes for all such forms together (beyond, the citizen is asked to attach them again).
     HELD_PHOTOS_MINUTES: int = 60
     HELD_PHOTOS_MAX_BYTES: int = 512 * 1024 * 1024
+    HELD_PHOTOS_PER_CLIENT_BYTES: int = 60 * 1024 * 1024
     IDEMPOTENCY_HOURS: int = 24
     # Pixels of all the photos of one request together (a 12-megapixel phone photo is 12 000 000).
     EVIDENCE_PIXEL_BUDGET: int = 60_000_000
@@ -290,6 +293,9 @@ def settings_from_env(environ: Mapping[str, str], instance_path: Path) -> Settin
         IDEMPOTENCY_HOURS=_int(environ, "IDEMPOTENCY_HOURS", Settings.IDEMPOTENCY_HOURS),
         HELD_PHOTOS_MINUTES=_int(environ, "HELD_PHOTOS_MINUTES", Settings.HELD_PHOTOS_MINUTES),
         HELD_PHOTOS_MAX_BYTES=_int(environ, "HELD_PHOTOS_MAX_BYTES", Settings.HELD_PHOTOS_MAX_BYTES),
+        HELD_PHOTOS_PER_CLIENT_BYTES=_int(
+            environ, "HELD_PHOTOS_PER_CLIENT_BYTES", Settings.HELD_PHOTOS_PER_CLIENT_BYTES
+        ),
         JOBS_REQUEUE_AFTER_SECONDS=_int(
             environ, "JOBS_REQUEUE_AFTER_SECONDS", Settings.JOBS_REQUEUE_AFTER_SECONDS
         ),

@@ -20,6 +20,7 @@ def upgrade():
     op.create_table('held_photos',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('batch', sa.String(length=64), nullable=False),
+    sa.Column('owner', sa.String(length=64), nullable=False),
     sa.Column('filename', sa.String(length=80), nullable=False),
     sa.Column('data', sa.LargeBinary(), nullable=False),
     sa.Column('size', sa.Integer(), nullable=False),
@@ -29,10 +30,12 @@ def upgrade():
     with op.batch_alter_table('held_photos', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_held_photos_batch'), ['batch'], unique=False)
         batch_op.create_index(batch_op.f('ix_held_photos_expires_at'), ['expires_at'], unique=False)
+        batch_op.create_index(batch_op.f('ix_held_photos_owner'), ['owner'], unique=False)
 
 
 def downgrade():
     with op.batch_alter_table('held_photos', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_held_photos_owner'))
         batch_op.drop_index(batch_op.f('ix_held_photos_expires_at'))
         batch_op.drop_index(batch_op.f('ix_held_photos_batch'))
     op.drop_table('held_photos')

@@ -275,7 +275,7 @@ PATHS: dict[str, dict[str, Any]] = {
                     "required": False,
                     "description": "A random key (e.g. a UUID) of 8-200 visible ASCII characters. A retry with the "
                     "same key and the same request gets the same 201 answer (header Idempotent-Replayed) and "
-                    "files nothing again, for 24 hours; the same key with another request gets 422.",
+                    "files nothing again, for IDEMPOTENCY_HOURS (2); the same key with another request gets 422.",
                     "schema": {"type": "string", "minLength": 8, "maxLength": 200},
                 }
             ],

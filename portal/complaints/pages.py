@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 from flask import (
     Blueprint,
@@ -17,6 +18,7 @@ from flask import (
 from flask.wrappers import Response as FlaskResponse
 from flask_babel import gettext as _
 from flask_limiter import RequestLimit
+from flask_limiter.util import get_remote_address
 from werkzeug.wrappers import Response
 
 from portal.complaints import antispam, filing, receipt_copies, timeline
@@ -36,53 +38,52 @@ from portal.unit_of_work import commit
 
 complaint_pages = Blueprint("complaints", __name__)
 RECEIPT_COOKIE = "receipt_key"
-# The form's fields for photos held from an earlier try: the batch token, and the positions still wanted.
-HELD_FIELD = "held_photos"
+# Photos held from an earlier try: the batch token (a cookie), and the form's positions still wanted.
+HELD_COOKIE = "held_photos"
 KEEP_FIELD = "keep_photo"
 
 
 def _form_again_when_limited(_limit: RequestLimit) -> FlaskResponse:
-    """The 6th filing in a minute gets its own form back, text intact, with a plain word on when to retry."""
+    """The 6th filing in a minute gets its own form back, text and held photos intact, with a word on when to
+    retry (photos attached to this very try cannot be kept: holding them would be filing by another name)."""
     form = ComplaintForm(division_choices=division_choices(current_language()))
     form.validate()
     form.form_errors.append(
         _(
-            "You have filed several complaints in a short time. Wait a minute, then send this one again: your text is kept here."
+            "You have filed several complaints in a short time. Wait a minute, then send this one again: "
+            "your text is kept here."
         )
     )
-    if any(upload.filename for upload in request.files.getlist("evidence")):
-        form.evidence.errors = [_("Your photos could not be kept: please attach them again.")]
-    page = render_template(
-        "complaints/file.html", form=form, pow_bits=antispam.required_bits(), held_photos=None
-    )
-    response = make_response(page, 429)
+    response = _form_page(form, 429, held.still_held(request.cookies.get(HELD_COOKIE)))
     response.headers["Retry-After"] = "60"
-    return response
+    return response  # type: ignore[return-value]  # make_response gives Flask's Response
 
 
 @complaint_pages.route("/", methods=["GET", "POST"])
 @attempt_limit
 @intake_limit_answering(on_breach=_form_again_when_limited)
-def file_complaint() -> str | Response | tuple[str, int]:
+def file_complaint() -> Response:
     language = current_language()
     form = ComplaintForm(division_choices=division_choices(language))
     if not form.is_submitted():
         return _form_page(form)
     valid = form.validate()
-    token = request.form.get(HELD_FIELD)
+    token = request.cookies.get(HELD_COOKIE)
     kept = held.held(token, keep=_kept_positions())
     uploads: list[Upload] = []
     try:
         uploads = inspect_files(request.files.getlist("evidence"), kept)
     except EvidenceRejected as rejected:
         form.evidence.errors = [*form.evidence.errors, *rejected.messages]
-        uploads = rejected.accepted
+        # Too many photos refuses them all: the ones held from before are still wanted.
+        uploads = rejected.accepted or _still_acceptable(kept)
         valid = False
     if valid:
         try:
             antispam.screen(form)
         except Refusal as refusal:
-            return _form_page(form, show_refusal(form, refusal), _hold(uploads, token))
+            # A bot's photos are not held for it.
+            return _form_page(form, show_refusal(form, refusal))
     if not valid:
         return _form_page(form, 422, _hold(uploads, token))
     receipt = filing.file_complaint(draft_from_form(form, language), uploads)
@@ -101,27 +102,33 @@ def file_complaint() -> str | Response | tuple[str, int]:
         httponly=True,
         samesite="Strict",
     )
+    response.delete_cookie(HELD_COOKIE, path="/")
     return response
 
 
 def _kept_positions() -> list[int]:
-    return [int(value) for value in request.form.getlist(KEEP_FIELD) if value.isdigit() and len(value) < 3]
+    return [int(value) for value in request.form.getlist(KEEP_FIELD) if re.fullmatch(r"[0-9]{1,2}", value)]
+
+
+def _still_acceptable(kept: tuple[tuple[str, bytes], ...]) -> list[Upload]:
+    try:
+        return inspect_files([], kept)
+    except EvidenceRejected as rejected:
+        return rejected.accepted
 
 
 def _hold(uploads: list[Upload], token: str | None) -> held.Held | None:
     """Keep the photos that passed for the form's next try (committed: the form's answer is an error page)."""
-    kept = held.hold([(upload.name, upload.data) for upload in uploads], token)
+    kept = held.hold(
+        [(upload.name, upload.data) for upload in uploads], client=get_remote_address(), token=token
+    )
     commit()
     return kept
 
 
-def _form_page(form: ComplaintForm, status: int = 200, photos: held.Held | None = None) -> tuple[str, int]:
+def _form_page(form: ComplaintForm, status: int = 200, photos: held.Held | None = None) -> Response:
     antispam.offer_challenge(form)
-    if (
-        photos is None
-        and request.files.getlist("evidence")
-        and any(f.filename for f in request.files.getlist("evidence"))
-    ):
+    if photos is None and any(upload.filename for upload in request.files.getlist("evidence")):
         form.evidence.errors = [
             *form.evidence.errors,
             _("Your photos could not be kept: please attach them again."),
@@ -129,7 +136,19 @@ def _form_page(form: ComplaintForm, status: int = 200, photos: held.Held | None 
     page = render_template(
         "complaints/file.html", form=form, pow_bits=antispam.required_bits(), held_photos=photos
     )
-    return page, status
+    response = make_response(page, status)
+    if photos is not None and photos.token:
+        # The batch is this browser's alone: its token never appears in the page.
+        response.set_cookie(
+            HELD_COOKIE,
+            photos.token,
+            max_age=int(current_app.config["HELD_PHOTOS_MINUTES"]) * 60,
+            path="/",
+            secure=bool(current_app.config["SESSION_COOKIE_SECURE"]),
+            httponly=True,
+            samesite="Lax",
+        )
+    return response
 
 
 @complaint_pages.get("/receipt/<handle>")

@@ -24,7 +24,6 @@ from typing import Any
 from cryptography.fernet import Fernet, InvalidToken
 from flask import current_app
 from sqlalchemy import delete
-from sqlalchemy.exc import IntegrityError
 
 from portal.complaints.models import ReceiptCopy
 from portal.extensions import db
@@ -123,6 +122,13 @@ def request_digest(parts: list[tuple[str, bytes]]) -> str:
     return digest.hexdigest()
 
 
+def has_live_answer(idempotency_key: str | None) -> bool:
+    """Whether a retry under this key will be answered from its copy (so it is no new filing to count)."""
+    if idempotency_key is None or not valid_idempotency_key(idempotency_key):
+        return False
+    return _live(_api_handle(idempotency_key)) is not None
+
+
 def earlier_answer(idempotency_key: str, digest: str) -> dict[str, Any] | None:
     """The answer given to this key before, or None; a different request under the same key is refused."""
     copy = _live(_api_handle(idempotency_key))
@@ -137,10 +143,11 @@ def remember_answer(idempotency_key: str, digest: str, document: dict[str, Any])
     """Keep the answer in the filing's own transaction: if two retries race, the second one's commit fails on the
     handle and files nothing (see :func:`portal.complaints.api.file_complaint`)."""
     handle = _api_handle(idempotency_key)
-    expired = db.session.get(ReceiptCopy, handle)
-    if expired is not None:  # only an expired copy can be here: a live one was answered from
-        db.session.delete(expired)
-        db.session.flush()
+    # Only an expired copy may make way. A live one (a retry that overlapped this request and committed first)
+    # stays, so this insert fails on the handle and the filing is rolled back instead of made twice.
+    db.session.execute(
+        delete(ReceiptCopy).where(ReceiptCopy.handle == handle, ReceiptCopy.expires_at <= utcnow())
+    )
     hours = int(current_app.config["IDEMPOTENCY_HOURS"])
     db.session.add(
         ReceiptCopy(
@@ -150,10 +157,6 @@ def remember_answer(idempotency_key: str, digest: str, document: dict[str, Any])
             expires_at=utcnow() + timedelta(hours=hours),
         )
     )
-
-
-def is_duplicate_handle(error: IntegrityError) -> bool:
-    return "receipt_copies" in str(error.orig) or "pk_receipt_copies" in str(error.orig)
 
 
 def forget_expired() -> None:

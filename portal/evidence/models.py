@@ -48,7 +48,8 @@ class HeldPhoto(Model):
     __tablename__ = "held_photos"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    batch: Mapped[str] = mapped_column(String(64), index=True)  # the random token in the form's hidden field
+    batch: Mapped[str] = mapped_column(String(64), index=True)  # the random token in the citizen's cookie
+    owner: Mapped[str] = mapped_column(String(64), index=True)  # HMAC of the client's address: its quota
     filename: Mapped[str] = mapped_column(String(80))
     data: Mapped[bytes] = mapped_column(LargeBinary)
     size: Mapped[int] = mapped_column(Integer)

@@ -23,8 +23,16 @@ def _account_key() -> str:
 
 
 def _succeeded(response: Response) -> bool:
-    # Filed (the API's 201) or filed and redirected to the receipt or the status page (the form's 303).
-    return response.status_code in (201, 303)
+    # Filed (the API's 201) or filed and redirected to the receipt or the status page (the form's 303); a
+    # retry answered from its Idempotency-Key copy filed nothing.
+    return response.status_code in (201, 303) and "Idempotent-Replayed" not in response.headers
+
+
+def _is_a_replay() -> bool:
+    # Late import: the limits are declared before the features that own the copies.
+    from portal.complaints.receipt_copies import has_live_answer
+
+    return has_live_answer(request.headers.get("Idempotency-Key"))
 
 
 def intake_limit_answering(on_breach: Callable[[RequestLimit], Response | None] | None = None) -> RouteLimit:
@@ -35,6 +43,7 @@ def intake_limit_answering(on_breach: Callable[[RequestLimit], Response | None] 
         scope="intake",
         methods=["POST"],
         deduct_when=_succeeded,
+        exempt_when=_is_a_replay,
         on_breach=on_breach,
     )
 

@@ -290,3 +290,29 @@ def test_a_malformed_idempotency_key_is_a_clear_400(client: FlaskClient) -> None
     short = client.post("/api/v1/complaints", json=complaint_payload(), headers={"Idempotency-Key": "abc"})
     assert short.status_code == 400
     assert "Idempotency-Key" in short.get_json()["error"]["message"]
+
+
+def test_a_retry_that_overlaps_the_first_request_files_nothing_twice(
+    app: Flask, client: FlaskClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from portal.complaints import receipt_copies
+
+    headers = {"Idempotency-Key": "overlapping-retry-1"}
+    first = client.post("/api/v1/complaints", json=complaint_payload(), headers=headers).get_json()
+    # The retry looked before the first one committed: it saw no copy and filed on.
+    real = receipt_copies.earlier_answer
+    looks = iter([None])
+    monkeypatch.setattr(receipt_copies, "earlier_answer", lambda *args: next(looks, None) or real(*args))
+    retry = client.post("/api/v1/complaints", json=complaint_payload(), headers=headers)
+    assert retry.status_code == 201
+    assert retry.get_json()["tracking_code"] == first["tracking_code"]
+    with app.app_context():
+        assert db.session.scalar(select(func.count(Complaint.id))) == 1
+
+
+@pytest.mark.parametrize("config_overrides", [{"RATELIMIT_ENABLED": True, "RATELIMIT_INTAKE": "2 per minute"}])
+def test_replays_are_not_new_filings_for_the_rate_limit(client: FlaskClient) -> None:
+    headers = {"Idempotency-Key": "replayed-many-times"}
+    for _ in range(4):
+        assert client.post("/api/v1/complaints", json=complaint_payload(), headers=headers).status_code == 201
+    assert client.post("/api/v1/complaints", json=complaint_payload()).status_code == 201
