@@ -310,7 +310,9 @@ def test_a_retry_that_overlaps_the_first_request_files_nothing_twice(
         assert db.session.scalar(select(func.count(Complaint.id))) == 1
 
 
-@pytest.mark.parametrize("config_overrides", [{"RATELIMIT_ENABLED": True, "RATELIMIT_INTAKE": "2 per minute"}])
+@pytest.mark.parametrize(
+    "config_overrides", [{"RATELIMIT_ENABLED": True, "RATELIMIT_INTAKE": "2 per minute"}]
+)
 def test_replays_are_not_new_filings_for_the_rate_limit(client: FlaskClient) -> None:
     headers = {"Idempotency-Key": "replayed-many-times"}
     for _ in range(4):

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import io
 import json
-import re
 from datetime import datetime
 
 import pytest
@@ -292,7 +291,9 @@ def test_photos_beyond_the_holding_budget_are_asked_for_again(client: FlaskClien
 
 def test_odd_photo_positions_are_ignored_not_a_500(client: FlaskClient) -> None:
     for value in ("²", "-1", "x", "9" * 40):
-        assert client.post("/", data={**VALID_COMPLAINT, "title": "短", "keep_photo": value}).status_code == 422
+        assert (
+            client.post("/", data={**VALID_COMPLAINT, "title": "短", "keep_photo": value}).status_code == 422
+        )
 
 
 @pytest.mark.parametrize(
@@ -301,7 +302,9 @@ def test_odd_photo_positions_are_ignored_not_a_500(client: FlaskClient) -> None:
 def test_a_rate_limited_form_still_shows_the_photos_it_holds(client: FlaskClient) -> None:
     form = {**VALID_COMPLAINT, "title": "短", "evidence": (io.BytesIO(jpeg_with_gps()), "kept.jpg")}
     assert client.post("/", data=form, content_type="multipart/form-data").status_code == 422
-    assert client.post("/api/v1/complaints", json=complaint_payload()).status_code == 201  # the minute's filing
+    assert (
+        client.post("/api/v1/complaints", json=complaint_payload()).status_code == 201
+    )  # the minute's filing
     limited = client.post("/", data={**VALID_COMPLAINT, "keep_photo": "0"})
     assert limited.status_code == 429
     assert "kept.jpg" in limited.get_data(as_text=True)
