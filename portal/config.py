@@ -44,6 +44,9 @@ class Settings:
     # (generated on first use by portal.privacy.contacts, and rewritten by `flask contacts rotate-key`).
     CONTACT_KEY_FILE: str
     CONTACT_KEYS: tuple[str, ...] = ()
+    # The record's name: the first line of its C2SP checkpoints and the name of its signing key, by the spec a
+    # scheme-less URL of the log (e.g. fire-alarm.example.org/record). Changing it starts a new log identity.
+    RECORD_ORIGIN: str = "fire-alarm.localhost/record"
     JOBS_QUEUE: str = "fire-alarm"
     # Photos and retraining: slow work on a queue (and workers, `flask jobs worker --queue media`) of its own,
     # so classification never waits behind it.
@@ -202,6 +205,13 @@ def _contact_keys(environ: Mapping[str, str]) -> tuple[str, ...]:
         raise ConfigError(f"CONTACT_KEYS must be comma-separated Fernet keys, newest first: {exc}") from exc
 
 
+def _record_origin(environ: Mapping[str, str]) -> str:
+    origin = (environ.get("RECORD_ORIGIN") or "").strip() or Settings.RECORD_ORIGIN
+    if any(character.isspace() or character == "+" for character in origin) or "://" in origin:
+        raise ConfigError(f"RECORD_ORIGIN is a scheme-less URL without spaces or '+', got {origin!r}")
+    return origin
+
+
 def settings_from_env(environ: Mapping[str, str], instance_path: Path) -> Settings:
     """Build :class:`Settings` from environment variables, with the embedded defaults for a first run."""
     instance = instance_path.resolve()
@@ -215,6 +225,7 @@ def settings_from_env(environ: Mapping[str, str], instance_path: Path) -> Settin
         UPLOAD_FOLDER=environ.get("UPLOAD_FOLDER") or str(instance / "uploads"),
         MODEL_FOLDER=environ.get("MODEL_FOLDER") or str(instance / "models"),
         LEDGER_FOLDER=environ.get("LEDGER_FOLDER") or str(instance / "ledger"),
+        RECORD_ORIGIN=_record_origin(environ),
         CONTACT_KEY_FILE=environ.get("CONTACT_KEY_FILE") or str(instance / CONTACT_KEY_FILE),
         CONTACT_KEYS=_contact_keys(environ),
         TRIAGE_THRESHOLD=_float_or_none(environ, "TRIAGE_THRESHOLD"),
