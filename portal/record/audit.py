@@ -16,9 +16,11 @@ from dataclasses import dataclass
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
 from portal.record.checkpoint import NoteError, parse_checkpoint
-from portal.record.merkle import root_from_subtrees
+from portal.record.log_verification import VerificationResult, verify_log
+from portal.record.merkle import leaf_hashes, root_from_subtrees
 from portal.record.proofs import HASH_SIZE, TreeHead
-from portal.record.tiles import TILE_WIDTH, TileKey, TreeView, bundle_append, tile_path, tiles_for
+from portal.record.tiles import TILE_WIDTH, TileKey, TreeView, bundle_of, tile_path, tiles_for
+from portal.record.tree_head import verify_tree_head
 
 
 @dataclass(frozen=True)
@@ -45,16 +47,71 @@ class _Tiles:
         return {key: self._tiles[key] for key in keys if key in self._tiles}
 
 
+def merkle_audit(
+    entries: Sequence[bytes],
+    stored_leaf_hashes: Sequence[bytes],
+    heads: Sequence[TreeHead],
+    public_key: Ed25519PublicKey,
+) -> tuple[list[bytes], dict[TileKey, bytes], bool]:
+    """The leaf hashes and tiles of ``entries``, and whether they match the stored leaf hashes and every head
+    (signature and root). One view over the final tiles serves every head: a subtree inside an earlier tree is
+    the same node in the final one, so each tile's inner levels are hashed once for all heads."""
+    leaves = leaf_hashes(entries)
+    tiles = tiles_for(leaves)
+    view = TreeView(_Tiles(tiles), len(leaves))
+    intact = leaves == list(stored_leaf_hashes) and all(
+        head.size <= len(leaves)
+        and verify_tree_head(head, public_key)
+        and view.root(head.size) == head.root_hash
+        for head in heads
+    )
+    return leaves, tiles, intact
+
+
+def audit_record(
+    entries: Sequence[bytes],
+    stored_leaf_hashes: Sequence[bytes],
+    heads: Sequence[TreeHead],
+    public_key: Ed25519PublicKey,
+    stored: StoredTree,
+    origin: str,
+) -> tuple[VerificationResult, Problem | None]:
+    """The whole audit: entries against their stored leaf hashes and the signed heads (as
+    :func:`~portal.record.log_verification.verify_log`), then :func:`audit_store`.
+
+    Each entry is hashed once and the tree above the leaves is built once, as tiles: the heads' roots come from
+    those tiles (O(log n) each) and the same tiles are compared with the stored ones. Only when something
+    disagrees does :func:`verify_log` run again, to name the first fault in log order.
+    """
+    leaves, tiles, intact = merkle_audit(entries, stored_leaf_hashes, heads, public_key)
+    ordered = sorted(heads, key=lambda head: head.size)
+    if not intact:
+        result = verify_log(entries, stored_leaf_hashes, heads, public_key)
+        if not result.ok:
+            return result, None
+        raise RuntimeError("the fast audit and verify_log disagree")  # pragma: no cover - a bug, not damage
+    result = VerificationResult(
+        ok=True,
+        entries_read=len(leaves),
+        verified_size=ordered[-1].size if ordered else 0,
+        heads_checked=len(ordered),
+        latest_head=ordered[-1] if ordered else None,
+    )
+    return result, audit_store(entries, leaves, stored, origin, public_key, expected=tiles)
+
+
 def audit_store(
     entries: Sequence[bytes],
     leaf_hashes: Sequence[bytes],
     stored: StoredTree,
     origin: str,
     public_key: Ed25519PublicKey,
+    expected: Mapping[TileKey, bytes] | None = None,
 ) -> Problem | None:
-    """The first disagreement between the stored tree and ``entries`` (whose ``leaf_hashes`` are checked)."""
+    """The first disagreement between the stored tree and ``entries`` (whose ``leaf_hashes`` are checked);
+    ``expected`` are the tiles of ``leaf_hashes`` when already built."""
     size = len(entries)
-    expected = tiles_for(leaf_hashes)
+    expected = tiles_for(leaf_hashes) if expected is None else expected
     return (
         _state_problem(size, expected, stored)
         or _tile_problem(expected, stored.tiles)
@@ -81,6 +138,8 @@ def _state_problem(size: int, expected: Mapping[TileKey, bytes], stored: StoredT
 
 
 def _tile_problem(expected: Mapping[TileKey, bytes], tiles: Mapping[TileKey, bytes]) -> Problem | None:
+    if expected == tiles:
+        return None
     for key in sorted(expected.keys() | tiles.keys(), key=lambda key: (key[1] << (8 * key[0]), key[0])):
         level, index = key
         path = tile_path(level, index)
@@ -125,9 +184,7 @@ def _bundle_problem(entries: Sequence[bytes], stored: StoredTree) -> Problem | N
                 )
             continue
         chunk = entries[start : start + TILE_WIDTH]
-        data = b""
-        for entry in chunk:
-            data = bundle_append(data, entry)
+        data = bundle_of(chunk)
         if index not in stored.bundles:
             return Problem(f"entry bundle {path} is missing from the stored tree", start)
         width, have = stored.bundles[index]

@@ -11,6 +11,7 @@ head is signed that is not consistent with the previous one.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import secrets
 from collections.abc import Iterable, Iterator, Sequence
@@ -21,8 +22,8 @@ from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from flask import current_app
+from sqlalchemy import Select, and_, bindparam, or_, select
 from sqlalchemy import event as orm_events
-from sqlalchemy import select, tuple_
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session, joinedload
@@ -30,10 +31,10 @@ from sqlalchemy.orm import Session, joinedload
 from portal.app_cache import per_app
 from portal.extensions import db
 from portal.models import Complaint, Event, utcnow
-from portal.record.audit import StoredTree, audit_store
+from portal.record.audit import StoredTree, audit_record
 from portal.record.canonical import canonical_bytes
 from portal.record.checkpoint import sign_checkpoint, verifier_key
-from portal.record.log_verification import VerificationResult, verify_log
+from portal.record.log_verification import VerificationResult
 from portal.record.merkle import CompactRange
 from portal.record.models import EntryBundle, LedgerState, RecordTile, SignedHead
 from portal.record.proofs import LogProof, Receipt, leaf_hash, verify_consistency, verify_inclusion
@@ -151,12 +152,35 @@ class Appended:
     path_at_append: tuple[bytes, ...]
 
 
+@functools.cache
+def _tiles_query(levels: int) -> Select[int, int, bytes]:
+    """The tiles of ``levels`` levels, some indices of each: built once per shape, so SQLAlchemy compiles it once."""
+    return select(RecordTile.level, RecordTile.tile_index, RecordTile.data).where(
+        or_(
+            *(
+                and_(
+                    RecordTile.level == bindparam(f"level{number}"),
+                    RecordTile.tile_index.in_(bindparam(f"indices{number}", expanding=True)),
+                )
+                for number in range(levels)
+            )
+        )
+    )
+
+
 class DatabaseTiles:
     """The stored tree's one storage: hash tiles and entry bundles in two tables. Rows written in the current
     transaction are kept in the session's info and read from there, so an append never needs a flush."""
 
+    def __init__(self, session: Session | None = None) -> None:
+        self._session = session
+
+    @property
+    def session(self) -> Session:
+        return self._session if self._session is not None else db.session()
+
     def _touched(self) -> dict[tuple[str, int, int], RecordTile | EntryBundle]:
-        touched: dict[tuple[str, int, int], RecordTile | EntryBundle] = db.session.info.setdefault(
+        touched: dict[tuple[str, int, int], RecordTile | EntryBundle] = self.session.info.setdefault(
             _TILES_KEY, {}
         )
         return touched
@@ -171,21 +195,27 @@ class DatabaseTiles:
                 found[key] = row.data
             else:
                 rest.append(key)
-        for start in range(0, len(rest), 200):
-            query = select(RecordTile.level, RecordTile.tile_index, RecordTile.data).where(
-                tuple_(RecordTile.level, RecordTile.tile_index).in_(rest[start : start + 200])
-            )
-            with db.session.no_autoflush:
-                found.update({(level, index): data for level, index, data in db.session.execute(query)})
+        if rest:
+            # One query, a condition per level: (level, tile_index) IN (...) as a row value would make SQLite
+            # scan the table instead of seeking its primary key.
+            by_level: dict[int, list[int]] = {}
+            for level, index in rest:
+                by_level.setdefault(level, []).append(index)
+            parameters: dict[str, object] = {}
+            for number, (level, indices) in enumerate(by_level.items()):
+                parameters[f"level{number}"], parameters[f"indices{number}"] = level, indices
+            with self.session.no_autoflush:
+                rows = self.session.execute(_tiles_query(len(by_level)), parameters)
+                found.update({(level, index): data for level, index, data in rows})
         return found
 
     def tile_row(self, level: int, index: int) -> RecordTile | None:
-        row = self._touched().get(("tile", level, index)) or db.session.get(RecordTile, (level, index))
+        row = self._touched().get(("tile", level, index)) or self.session.get(RecordTile, (level, index))
         assert row is None or isinstance(row, RecordTile)
         return row
 
     def bundle_row(self, index: int) -> EntryBundle | None:
-        row = self._touched().get(("entries", index, 0)) or db.session.get(EntryBundle, index)
+        row = self._touched().get(("entries", index, 0)) or self.session.get(EntryBundle, index)
         assert row is None or isinstance(row, EntryBundle)
         return row
 
@@ -193,7 +223,7 @@ class DatabaseTiles:
         row = self.tile_row(level, index)
         if row is None:
             row = RecordTile(level=level, tile_index=index, data=data)
-            db.session.add(row)
+            self.session.add(row)
         else:
             row.data = data
         self._touched()[("tile", level, index)] = row
@@ -202,17 +232,17 @@ class DatabaseTiles:
         row = self.bundle_row(index)
         if row is None:
             row = EntryBundle(bundle_index=index, width=width, data=data)
-            db.session.add(row)
+            self.session.add(row)
         else:
             row.width, row.data = width, data
         self._touched()[("entries", index, 0)] = row
 
     def all_tiles(self) -> dict[TileKey, bytes]:
-        rows = db.session.execute(select(RecordTile.level, RecordTile.tile_index, RecordTile.data))
+        rows = self.session.execute(select(RecordTile.level, RecordTile.tile_index, RecordTile.data))
         return {(level, index): data for level, index, data in rows}
 
     def all_bundles(self) -> dict[int, tuple[int, bytes]]:
-        rows = db.session.execute(select(EntryBundle.bundle_index, EntryBundle.width, EntryBundle.data))
+        rows = self.session.execute(select(EntryBundle.bundle_index, EntryBundle.width, EntryBundle.data))
         return {index: (width, data) for index, width, data in rows}
 
 
@@ -225,8 +255,8 @@ def bundles_start(state_bundles_from: int) -> int:
     return -(-state_bundles_from // TILE_WIDTH) * TILE_WIDTH
 
 
-def _grow_tree(size: int, leaf: bytes, entry: bytes, bundles_from: int) -> None:
-    store = tile_store()
+def grow_tree(store: DatabaseTiles, size: int, leaf: bytes, entry: bytes, bundles_from: int) -> None:
+    """Write the tiles and the bundle of entry #``size`` (in the current transaction)."""
     current = {}
     for level, index in right_edge(size):
         row = store.tile_row(level, index)
@@ -257,7 +287,7 @@ def append(event: Event) -> Appended:
     event.sealed = not event.public
     entry = entry_bytes(event)
     event.leaf_hash = leaf_hash(entry)
-    _grow_tree(state.size, event.leaf_hash, entry, state.bundles_from or 0)
+    grow_tree(tile_store(), state.size, event.leaf_hash, entry, state.bundles_from or 0)
     compact.append(event.leaf_hash)
     state.size = compact.size
     state.compact_range = [h.hex() for h in compact.hashes]
@@ -543,15 +573,13 @@ def verify() -> tuple[VerificationResult, list[int]]:
         entries.append(entry_bytes(event))
     rows = list(db.session.scalars(select(SignedHead).order_by(SignedHead.size)))
     heads = [_as_tree_head(row) for row in rows]
-    public = signing_key().public_key()
-    result = verify_log(entries, stored, heads, public)
-    if not result.ok:
-        return result, ids
     state = db.session.get(LedgerState, STATE_ID)
     tiles = tile_store()
-    problem = audit_store(
+    result, problem = audit_record(
         entries,
         stored,
+        heads,
+        signing_key().public_key(),
         StoredTree(
             size=state.size if state is not None else 0,
             compact_range=[bytes.fromhex(h) for h in state.compact_range] if state is not None else [],
@@ -561,7 +589,6 @@ def verify() -> tuple[VerificationResult, list[int]]:
             checkpoints=[(head, row.checkpoint) for head, row in zip(heads, rows, strict=True)],
         ),
         origin(),
-        public,
     )
     if problem is None:
         return result, ids

@@ -15,11 +15,12 @@ so that a store can fetch them in one query.
 from __future__ import annotations
 
 import re
+import struct
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
-from portal.record.merkle import _consistency_ranges, _inclusion_ranges
+from portal.record.merkle import _consistency_ranges, _inclusion_ranges, _perfect_levels
 from portal.record.proofs import EMPTY_ROOT, HASH_SIZE, NODE_PREFIX_STATE, node_hash
 
 TILE_HEIGHT = 8
@@ -29,6 +30,7 @@ MAX_ENTRY_BYTES = 0xFFFF
 MAX_LEVEL = 63
 
 TileKey = tuple[int, int]  # (level, index)
+_LENGTH = struct.Struct(">H")
 
 
 class TileError(ValueError):
@@ -130,6 +132,7 @@ class TreeView:
         self._reader = reader
         self.size = size
         self._tiles: dict[TileKey, bytes] = {}
+        self._levels: dict[TileKey, list[list[bytes]]] = {}
         self.tiles_read = 0
 
     def _fetch(self, nodes: Iterable[tuple[int, int]]) -> None:
@@ -140,17 +143,21 @@ class TreeView:
             self._tiles.update(found)
 
     def node(self, height: int, index: int) -> bytes:
-        key, first, count = _tile_of(height, index)
-        if key not in self._tiles:
-            self._fetch([(height, index)])
-        data = self._tiles.get(key, b"")
-        chunk = data[first * HASH_SIZE : (first + count) * HASH_SIZE]
-        if len(chunk) != count * HASH_SIZE:
+        """The root of the perfect subtree ``(height, index)``. The levels inside a tile are hashed once, when
+        the tile is first used: the root and both proofs share most of them."""
+        key, first, _ = _tile_of(height, index)
+        levels = self._levels.get(key)
+        if levels is None:
+            if key not in self._tiles:
+                self._fetch([(height, index)])
+            levels = self._levels[key] = _perfect_levels(hashes_of(self._tiles.get(key, b"")))
+        above, position = height % TILE_HEIGHT, first >> (height % TILE_HEIGHT)
+        if above >= len(levels) or position >= len(levels[above]):
             raise TileError(
-                f"tile {tile_path(key[0], key[1])} holds {len(data) // HASH_SIZE} hashes; the tree of "
-                f"{self.size} entries needs at least {first + count}"
+                f"tile {tile_path(key[0], key[1])} holds {len(levels[0])} hashes; the tree of "
+                f"{self.size} entries needs at least {first + (1 << above)}"
             )
-        return subtree_root(hashes_of(chunk))
+        return levels[above][position]
 
     def _range_roots(self, ranges: Sequence[tuple[int, int]]) -> list[bytes]:
         pieces = [_perfect_pieces(start, end) for start, end in ranges]
@@ -164,8 +171,12 @@ class TreeView:
             roots.append(root)
         return roots
 
-    def root(self) -> bytes:
-        return EMPTY_ROOT if self.size == 0 else self._range_roots([(0, self.size)])[0]
+    def root(self, size: int | None = None) -> bytes:
+        """The root of the tree, or of its first ``size`` entries (every earlier tree is a prefix of it)."""
+        size = self.size if size is None else size
+        if not 0 <= size <= self.size:
+            raise ValueError(f"no tree of {size} entries in a tree of {self.size}")
+        return EMPTY_ROOT if size == 0 else self._range_roots([(0, size)])[0]
 
     def leaf(self, index: int) -> bytes:
         if not 0 <= index < self.size:
@@ -261,6 +272,19 @@ def bundle_append(bundle: bytes, entry: bytes) -> bytes:
     if len(entry) > MAX_ENTRY_BYTES:
         raise ValueError(f"an entry of {len(entry)} bytes does not fit an entry bundle (at most 65535)")
     return bundle + len(entry).to_bytes(2, "big") + entry
+
+
+def bundle_of(entries: Iterable[bytes]) -> bytes:
+    """The entry bundle of ``entries``, built in one pass."""
+    parts: list[bytes] = []
+    append, prefix = parts.append, _LENGTH.pack
+    try:
+        for entry in entries:
+            append(prefix(len(entry)))
+            append(entry)
+    except struct.error as error:
+        raise ValueError("an entry longer than 65535 bytes does not fit an entry bundle") from error
+    return b"".join(parts)
 
 
 def bundle_entries(bundle: bytes) -> list[bytes]:
