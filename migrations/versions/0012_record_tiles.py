@@ -1,4 +1,5 @@
-"""The record's stored tree (C2SP tlog-tiles): hash tiles and entry bundles; checkpoints; sealed private entries.
+"""The record's stored tree (C2SP tlog-tiles): hash tiles and entry bundles; checkpoints and their witnesses;
+sealed private entries.
 
 The hash tiles of an existing log are built here from the stored leaf hashes (SHA-256 as RFC 6962 says, spelt
 out so that this revision never changes with the code). Entry bundles are kept from the next whole bundle on
@@ -59,6 +60,18 @@ def upgrade():
     sa.Column('data', sa.LargeBinary(), nullable=False),
     sa.PrimaryKeyConstraint('bundle_index', name=op.f('pk_record_entry_bundles'))
     )
+    op.create_table('record_witnesses',
+    sa.Column('name', sa.String(length=200), nullable=False),
+    sa.Column('size', sa.Integer(), nullable=False),
+    sa.Column('cosigned_size', sa.Integer(), nullable=True),
+    sa.Column('cosigned_root', sa.String(length=64), nullable=True),
+    sa.Column('cosigned_at', sa.BigInteger(), nullable=True),
+    sa.Column('signature', sa.Text(), nullable=True),
+    sa.Column('status', sa.String(length=40), nullable=False),
+    sa.Column('detail', sa.Text(), nullable=False),
+    sa.Column('checked_at', sa.DateTime(timezone=True), nullable=False),
+    sa.PrimaryKeyConstraint('name', name=op.f('pk_record_witnesses'))
+    )
     with op.batch_alter_table('ledger_state', schema=None) as batch_op:
         batch_op.add_column(sa.Column('bundles_from', sa.Integer(), server_default='0', nullable=False))
     with op.batch_alter_table('tree_heads', schema=None) as batch_op:
@@ -85,5 +98,6 @@ def downgrade():
         batch_op.drop_column('checkpoint')
     with op.batch_alter_table('ledger_state', schema=None) as batch_op:
         batch_op.drop_column('bundles_from')
+    op.drop_table('record_witnesses')
     op.drop_table('record_entry_bundles')
     op.drop_table('record_tiles')

@@ -129,3 +129,76 @@ def parse_checkpoint(note: str) -> Checkpoint:
     if len(root) != HASH_SIZE:
         raise NoteError("a checkpoint's root is 32 bytes")
     return Checkpoint(body[0], int(body[1]), root, text, tuple(signatures))
+
+
+# --- Witness cosignatures (C2SP tlog-cosignature, Ed25519: signature type 0x04) --------------------------------
+
+COSIGNATURE_TYPE = b"\x04"
+
+
+@dataclass(frozen=True)
+class VerifierKey:
+    name: str
+    key_id: bytes
+    signature_type: bytes
+    public_key: bytes
+
+
+def parse_vkey(vkey: str) -> VerifierKey:
+    """``<name>+<hex key ID>+<base64(type || key)>``, its key ID checked against the name and key."""
+    parts = vkey.strip().split("+", 2)
+    if len(parts) != 3 or not re.fullmatch(r"[0-9a-f]{8}", parts[1]):
+        raise NoteError(f"not a verifier key (<name>+<hex key ID>+<base64>): {vkey!r}")
+    name = check_origin(parts[0])
+    try:
+        material = base64.b64decode(parts[2], validate=True)
+    except binascii.Error as error:
+        raise NoteError("a verifier key's key is not valid base64") from error
+    if len(material) != 33 or material[:1] not in (ED25519_TYPE, COSIGNATURE_TYPE):
+        raise NoteError("only Ed25519 verifier keys (type 0x01 or 0x04) are supported")
+    expected = hashlib.sha256(name.encode() + b"\n" + material).digest()[:4]
+    if expected.hex() != parts[1]:
+        raise NoteError("the verifier key's ID does not match its name and key")
+    return VerifierKey(name, expected, material[:1], material[1:])
+
+
+def cosignature_message(text: str, timestamp: int) -> bytes:
+    """What an Ed25519 witness cosignature (cosignature/v1) signs for the checkpoint ``text``."""
+    return f"cosignature/v1\ntime {timestamp}\n{text}".encode()
+
+
+def verify_cosignature(signature: Signature, text: str, witness: VerifierKey) -> int | None:
+    """The cosignature's timestamp when it is the witness's valid cosignature of ``text``, else None."""
+    if (
+        witness.signature_type != COSIGNATURE_TYPE
+        or signature.name != witness.name
+        or signature.key_id != witness.key_id
+        or len(signature.signature) != 8 + 64
+    ):
+        return None
+    timestamp = int.from_bytes(signature.signature[:8], "big")
+    if not 0 < timestamp < 2**63:
+        return None
+    try:
+        Ed25519PublicKey.from_public_bytes(witness.public_key).verify(
+            signature.signature[8:], cosignature_message(text, timestamp)
+        )
+    except (InvalidSignature, ValueError):
+        return None
+    return timestamp
+
+
+def parse_signature_lines(body: str) -> list[Signature]:
+    """Signature lines as a witness answers them (each ``— <name> <base64>``); malformed ones are skipped."""
+    found = []
+    for line in body.splitlines():
+        match = re.fullmatch(r"\u2014 ([^\s+]+) ([A-Za-z0-9+/=]+)", line)
+        if match is None:
+            continue
+        try:
+            raw = base64.b64decode(match.group(2), validate=True)
+        except binascii.Error:
+            continue
+        if len(raw) > 4:
+            found.append(Signature(match.group(1), raw[:4], raw[4:]))
+    return found

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, Integer, LargeBinary, String, Text
+from sqlalchemy import JSON, BigInteger, Integer, LargeBinary, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from portal.extensions import Model
@@ -59,3 +59,20 @@ class EntryBundle(Model):
     bundle_index: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
     width: Mapped[int] = mapped_column(Integer)
     data: Mapped[bytes] = mapped_column(LargeBinary)
+
+
+class Witness(Model):
+    """What one configured witness last told the log (C2SP tlog-witness): the size it has cosigned (also learnt
+    from a 409), its latest cosignature of one of our checkpoints, and how the last exchange went."""
+
+    __tablename__ = "record_witnesses"
+
+    name: Mapped[str] = mapped_column(String(200), primary_key=True)
+    size: Mapped[int] = mapped_column(Integer, default=0)  # the witness's latest cosigned size for this log
+    cosigned_size: Mapped[int | None] = mapped_column(Integer)
+    cosigned_root: Mapped[str | None] = mapped_column(String(64))  # hex
+    cosigned_at: Mapped[int | None] = mapped_column(BigInteger)  # the cosignature's POSIX timestamp
+    signature: Mapped[str | None] = mapped_column(Text)  # the cosignature line, as the witness sent it
+    status: Mapped[str] = mapped_column(String(40), default="new")
+    detail: Mapped[str] = mapped_column(Text, default="")
+    checked_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

@@ -4,13 +4,14 @@ record in the ecosystem's formats (C2SP tlog-checkpoint and tlog-tiles) that any
 from __future__ import annotations
 
 import re
+from datetime import UTC, datetime
 from pathlib import Path
 
 from flask import Blueprint, Response, render_template, send_file
 from flask_babel import gettext as _
 
 from portal.http.limits import read_limit
-from portal.record import proofs
+from portal.record import proofs, witnesses
 from portal.record import store as record_store
 from portal.record.tiles import MAX_LEVEL, parse_index_path
 from portal.unit_of_work import commit
@@ -33,6 +34,20 @@ def page() -> str:
         public_key=record_store.public_key(),
         vkey=record_store.vkey(),
         origin=record_store.origin(),
+        witnesses=[
+            {
+                "name": row.name,
+                "cosigned_latest": head is not None
+                and row.cosigned_size == head.size
+                and row.cosigned_root == head.root_hash.hex(),
+                "cosigned_size": row.cosigned_size,
+                "cosigned_at": None
+                if row.cosigned_at is None
+                else datetime.fromtimestamp(row.cosigned_at, UTC).strftime("%Y-%m-%d %H:%M:%S UTC"),
+                "status": row.status,
+            }
+            for row in witnesses.known()
+        ],
     )
 
 
@@ -65,8 +80,11 @@ def checkpoint() -> Response:
         note = record_store.checkpoint_note()
     except LookupError:
         return _not_found(_("Nothing has been recorded yet."))
+    head = record_store.latest_head()
+    assert head is not None
+    cosignatures = witnesses.cosignature_lines(head)
     commit()  # a head or note signed just now is kept, so everyone is shown the same one
-    return _text(note, 200, CHECKPOINT_CACHE)
+    return _text(note + cosignatures, 200, CHECKPOINT_CACHE)
 
 
 def _binary(data: bytes | None, what: str) -> Response:

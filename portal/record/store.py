@@ -530,6 +530,17 @@ def consistency_to_current(from_size: int) -> tuple[TreeHead, Sequence[bytes]]:
         raise RecordDamaged(str(error)) from error
 
 
+def consistency_from(head: TreeHead, old_size: int) -> list[bytes]:
+    """The consistency proof from the tree of ``old_size`` entries to ``head``, read from the tiles."""
+    if old_size in (0, head.size):
+        return []
+    view = _view_of(head, old_size=old_size)
+    try:
+        return view.consistency_proof(old_size)
+    except TileError as error:
+        raise RecordDamaged(str(error)) from error
+
+
 def read_tile(level: int, index: int, width: int | None) -> bytes | None:
     """A hash tile as tlog-tiles serves it: full (``width`` None) or its first ``width`` hashes."""
     data = tile_store().read_tiles([(level, index)]).get((level, index))
