@@ -18,6 +18,7 @@ from limits import parse_many
 from portal.deadlines.workdays import DeadlinePolicy
 from portal.keyfiles import create_once
 from portal.privacy.sealing import ContactKeyError, parse_keys
+from portal.record.checkpoint import COSIGNATURE_TYPE, NoteError, parse_vkey
 
 SECRET_KEY_FILE = "secret_key"  # noqa: S105 - the file name, not the key
 CONTACT_KEY_FILE = "contact_keys"
@@ -44,6 +45,12 @@ class Settings:
     # (generated on first use by portal.privacy.contacts, and rewritten by `flask contacts rotate-key`).
     CONTACT_KEY_FILE: str
     CONTACT_KEYS: tuple[str, ...] = ()
+    # The record's name: the first line of its C2SP checkpoints and the name of its signing key, by the spec a
+    # scheme-less URL of the log (e.g. fire-alarm.example.org/record). Changing it starts a new log identity.
+    RECORD_ORIGIN: str = "fire-alarm.localhost/record"
+    # Witnesses the worker asks to cosign each new checkpoint (C2SP tlog-witness): (vkey, submission URL
+    # prefix) pairs, from WITNESSES ("<vkey> <url>" entries separated by ";" or newlines).
+    WITNESSES: tuple[tuple[str, str], ...] = ()
     JOBS_QUEUE: str = "fire-alarm"
     # Photos and retraining: slow work on a queue (and workers, `flask jobs worker --queue media`) of its own,
     # so classification never waits behind it.
@@ -249,6 +256,30 @@ def _contact_keys(environ: Mapping[str, str]) -> tuple[str, ...]:
         raise ConfigError(f"CONTACT_KEYS must be comma-separated Fernet keys, newest first: {exc}") from exc
 
 
+def _record_origin(environ: Mapping[str, str]) -> str:
+    origin = (environ.get("RECORD_ORIGIN") or "").strip() or Settings.RECORD_ORIGIN
+    if any(character.isspace() or character == "+" for character in origin) or "://" in origin:
+        raise ConfigError(f"RECORD_ORIGIN is a scheme-less URL without spaces or '+', got {origin!r}")
+    return origin
+
+
+def _witnesses(environ: Mapping[str, str]) -> tuple[tuple[str, str], ...]:
+    found = []
+    for entry in (environ.get("WITNESSES") or "").replace("\n", ";").split(";"):
+        if not entry.strip():
+            continue
+        parts = entry.split()
+        try:
+            if len(parts) != 2 or not parts[1].startswith(("http://", "https://")):
+                raise NoteError("each entry is a vkey and a URL")
+            if parse_vkey(parts[0]).signature_type != COSIGNATURE_TYPE:
+                raise NoteError("a witness's vkey is an Ed25519 cosignature key (type 0x04)")
+        except NoteError as exc:
+            raise ConfigError(f"WITNESSES: {exc}: {entry.strip()!r}") from exc
+        found.append((parts[0], parts[1].rstrip("/")))
+    return tuple(found)
+
+
 def settings_from_env(environ: Mapping[str, str], instance_path: Path) -> Settings:
     """Build :class:`Settings` from environment variables, with the embedded defaults for a first run."""
     instance = instance_path.resolve()
@@ -262,6 +293,8 @@ def settings_from_env(environ: Mapping[str, str], instance_path: Path) -> Settin
         UPLOAD_FOLDER=environ.get("UPLOAD_FOLDER") or str(instance / "uploads"),
         MODEL_FOLDER=environ.get("MODEL_FOLDER") or str(instance / "models"),
         LEDGER_FOLDER=environ.get("LEDGER_FOLDER") or str(instance / "ledger"),
+        RECORD_ORIGIN=_record_origin(environ),
+        WITNESSES=_witnesses(environ),
         CONTACT_KEY_FILE=environ.get("CONTACT_KEY_FILE") or str(instance / CONTACT_KEY_FILE),
         CONTACT_KEYS=_contact_keys(environ),
         TRIAGE_THRESHOLD=_float_or_none(environ, "TRIAGE_THRESHOLD"),

@@ -114,5 +114,9 @@ class Event(Model):
     seq: Mapped[int | None] = mapped_column(Integer, unique=True)
     nonce: Mapped[str | None] = mapped_column(String(32))
     leaf_hash: Mapped[bytes | None] = mapped_column(LargeBinary(32))
+    # A private event's entry in the public record is a commitment to it (SHA-256 of its full entry, which
+    # holds the secret nonce), so entry bundles never publish what staff wrote privately. False for events
+    # recorded before entries were sealed, and for public events.
+    sealed: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
 
     complaint: Mapped[Complaint | None] = relationship(back_populates="events")

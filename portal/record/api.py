@@ -35,11 +35,17 @@ def _current_head() -> Any:
 @read_limit
 def head() -> Response:
     tree_head = _current_head()
+    note = record_store.checkpoint_note()
+    commit()  # a note signed just now for an older head is kept
     return jsonify(
         {
             "tree_head": tree_head.to_json(),
             "public_key": record_store.public_key(),
             "verifier": url_for("record.verifier_script", _external=True),
+            "origin": record_store.origin(),
+            "vkey": record_store.vkey(),
+            "checkpoint": note,
+            "tiles": url_for("record.checkpoint", _external=True).removesuffix("checkpoint"),
         }
     )
 
@@ -102,7 +108,7 @@ API_DOCS = ApiDocs(
     {
         "/ledger/head": {
             "get": {
-                "summary": "The record's current signed tree head and public key",
+                "summary": "The record's current signed tree head and public key, and the same head as a checkpoint",
                 "security": [],
                 "responses": {
                     "200": json_response(
@@ -113,6 +119,19 @@ API_DOCS = ApiDocs(
                                 "tree_head": HEAD,
                                 "public_key": {"type": "string"},
                                 "verifier": {"type": "string"},
+                                "origin": {"type": "string", "description": "the checkpoints' origin line"},
+                                "vkey": {
+                                    "type": "string",
+                                    "description": "the log's note verifier key: <name>+<hex key ID>+<base64>",
+                                },
+                                "checkpoint": {
+                                    "type": "string",
+                                    "description": "the same head as a C2SP signed checkpoint note",
+                                },
+                                "tiles": {
+                                    "type": "string",
+                                    "description": "the tlog-tiles prefix: checkpoint, tile/<L>/<N>, tile/entries/<N>",
+                                },
                             },
                         },
                     ),

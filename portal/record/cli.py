@@ -29,7 +29,11 @@ def verify_command() -> None:
 @ledger_cli.command("sign")
 def sign_command() -> None:
     """Publish a signed tree head for the record as it stands now."""
-    head = record_store.publish_head(force=True)
+    try:
+        head = record_store.publish_head(force=True)
+    except record_store.RecordDamaged as refused:
+        click.echo(f"refused: {refused}", err=True)
+        raise SystemExit(1) from refused
     commit()
     click.echo(
         "the record is empty"

@@ -149,7 +149,8 @@ def verify_consistency(
     if not 0 <= first_size <= second_size or not _are_hashes(first_root, second_root, *proof):
         return False
     if first_size == 0:
-        return not proof and first_root == EMPTY_ROOT
+        # The empty tree is a prefix of every tree; a second tree of size 0 is the empty tree too.
+        return not proof and first_root == EMPTY_ROOT and (second_size > 0 or second_root == EMPTY_ROOT)
     if first_size == second_size:
         return not proof and first_root == second_root
     if not proof:
@@ -250,14 +251,29 @@ def _base_point() -> _Point:
 _BASE = _base_point()
 
 
+_IDENTITY: _Point = (0, 1, 1, 0)
+
+
+def _has_small_order(point: _Point) -> bool:
+    """Whether ``point`` is one of the 8 points of order dividing 8 (a key any signature may verify under)."""
+    eight_times = _point_add(point, point)
+    eight_times = _point_add(eight_times, eight_times)
+    eight_times = _point_add(eight_times, eight_times)
+    return _points_equal(eight_times, _IDENTITY)
+
+
 def ed25519_verify(public_key: bytes, message: bytes, signature: bytes) -> bool:
-    """Whether ``signature`` is a valid Ed25519 signature of ``message`` under the 32-byte ``public_key``."""
+    """Whether ``signature`` is a valid Ed25519 signature of ``message`` under the 32-byte ``public_key``.
+
+    As libsodium does, a public key that is not canonically encoded (y not below p, or x = 0 with the sign
+    bit set) or has small order is refused: under a small-order key, forged signatures verify.
+    """
     if len(public_key) != 32 or len(signature) != 64:
         return False
     a = _decode_point(public_key)
     r = _decode_point(signature[:32])
     s = int.from_bytes(signature[32:], "little")
-    if a is None or r is None or s >= _L:
+    if a is None or r is None or s >= _L or _has_small_order(a):
         return False
     k = int.from_bytes(hashlib.sha512(signature[:32] + public_key + message).digest(), "little") % _L
     return _points_equal(_point_multiply(s, _BASE), _point_add(r, _point_multiply(k, a)))

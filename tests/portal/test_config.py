@@ -69,6 +69,14 @@ def test_environment_wins(tmp_path: Path) -> None:
         ("TRIAGE_THRESHOLD", "1.5"),
         ("TRIAGE_THRESHOLD", "high"),
         ("RATELIMIT_ENABLED", "maybe"),
+        ("RECORD_ORIGIN", "https://example.org/record"),
+        ("RECORD_ORIGIN", "a b"),
+        ("WITNESSES", "not-a-vkey https://w.example"),
+        # A log's key (type 0x01, the signed-note example) is not a witness's cosignature key.
+        (
+            "WITNESSES",
+            "example.com/foo+530d903a+AekyeRrm56hApGFkyQR4ZCbV54Id2LKaANYcrnKv3U2k https://w.example",
+        ),
     ],
 )
 def test_bad_values_are_named(tmp_path: Path, name: str, value: str) -> None:
@@ -106,3 +114,22 @@ def test_every_api_blueprint_is_exempt_from_csrf(app, client) -> None:
     assert api_blueprints <= {blueprint.name for blueprint in csrf._exempt_blueprints}
     response = client.post("/api/v1/complaints/FA-0000-0000-0000/routing", json={"category": "transport"})
     assert response.status_code == 401  # refused for want of a token, not for want of a CSRF token
+
+
+def test_witnesses_are_vkey_and_url_pairs(tmp_path: Path) -> None:
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+    from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
+
+    from portal.record.checkpoint import COSIGNATURE_TYPE, parse_vkey
+
+    raw = Ed25519PrivateKey.generate().public_key().public_bytes(Encoding.Raw, PublicFormat.Raw)
+    import base64
+    import hashlib
+
+    key_id = hashlib.sha256(b"w.example/1\n" + COSIGNATURE_TYPE + raw).digest()[:4].hex()
+    vkey = f"w.example/1+{key_id}+{base64.b64encode(COSIGNATURE_TYPE + raw).decode()}"
+    settings = settings_from_env(
+        {"SECRET_KEY": "x", "WITNESSES": f"{vkey} https://w.example/1/ ;\n"}, tmp_path
+    )
+    assert ((vkey, "https://w.example/1"),) == settings.WITNESSES
+    assert parse_vkey(vkey).public_key == raw

@@ -11,7 +11,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from flask import Flask
 from flask_migrate import downgrade, upgrade
-from sqlalchemy import inspect
+from sqlalchemy import inspect, text
 
 from portal.extensions import db
 
@@ -51,3 +51,34 @@ def test_the_migrated_case_kinds_include_retaliation(app_factory: Callable[..., 
         [kind] = [check["sqltext"] for check in checks if check["name"] == "ck_escalation_cases_case_kind"]
         assert "'retaliation'" not in kind
         upgrade()
+
+
+def test_the_record_tiles_revision_builds_the_tiles_of_an_existing_log(
+    app_factory: Callable[..., Flask],
+) -> None:
+    """An existing log gets its hash tiles from the stored leaf hashes; bundles are kept from the next whole
+    bundle on, since older entries of private events are not sealed."""
+    import hashlib
+
+    from portal.record.tiles import tiles_for
+
+    migrated = emptied(app_factory())
+    with migrated.app_context():
+        upgrade(revision="0011_contact_encryption")
+        leaves = [hashlib.sha256(number.to_bytes(2, "big")).digest() for number in range(300)]
+        with db.engine.begin() as connection:
+            for seq, value in enumerate(leaves):
+                connection.execute(
+                    text(
+                        "INSERT INTO events (kind, actor, public, payload, created_at, seq, nonce, leaf_hash) "
+                        "VALUES ('note', 'system', :public, '{}', :at, :seq, 'n', :leaf)"
+                    ),
+                    {"public": True, "at": "2026-12-01 00:00:00", "seq": seq, "leaf": value},
+                )
+            connection.execute(text("UPDATE ledger_state SET size = 300"))
+        upgrade()
+        with db.engine.connect() as connection:
+            rows = connection.execute(text("SELECT level, tile_index, data FROM record_tiles")).all()
+            bundles_from = connection.execute(text("SELECT bundles_from FROM ledger_state")).scalar()
+        assert {(level, index): bytes(data) for level, index, data in rows} == tiles_for(leaves)
+        assert bundles_from == 300

@@ -173,6 +173,30 @@ def test_consistency_edge_cases() -> None:
     assert not verify_consistency(1, 1, [root1], root1, root1)
     assert not verify_consistency(2, 1, [], root1, root2), "time does not run backwards"
     assert not verify_consistency(1, 2, [], root1, root2)
+    assert not verify_consistency(0, 0, [], EMPTY_ROOT, root2), "a tree of size 0 has the empty root"
+
+
+SMALL_ORDER_KEYS = [
+    "0100000000000000000000000000000000000000000000000000000000000000",  # the identity (order 1)
+    "ecffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f",  # (0, -1), order 2
+    "0000000000000000000000000000000000000000000000000000000000000000",  # order 4
+    "0000000000000000000000000000000000000000000000000000000000000080",  # order 4
+    "26e8958fc2b227b045c3f489f2ef98f0d5dfac05d3c63339b13802886d53fc05",  # order 8
+    "c7176a703d4dd84fba3c0b760d10670f2a2053fa2c39ccc64ec7fd7792ac037a",  # order 8
+]
+BASE_POINT = bytes.fromhex("5866666666666666666666666666666666666666666666666666666666666666")
+
+
+def test_small_order_public_keys_are_refused_as_libsodium_does() -> None:
+    # Under the identity key, R = B and s = 1 "sign" every message: s·B = R + k·A for any k.
+    forged = BASE_POINT + (1).to_bytes(32, "little")
+    identity = bytes.fromhex(SMALL_ORDER_KEYS[0])
+    assert not ed25519_verify(identity, b"any tree head at all", forged)
+    for key in SMALL_ORDER_KEYS:
+        assert not ed25519_verify(bytes.fromhex(key), b"message", forged), key
+    # Non-canonical encodings: y >= p, and x = 0 with the sign bit set.
+    for key in ((2**255 - 19 + 1).to_bytes(32, "little"), bytes.fromhex(SMALL_ORDER_KEYS[0][:-2] + "80")):
+        assert not ed25519_verify(key, b"message", forged)
 
 
 # --- Ed25519 ----------------------------------------------------------------------------------------------
