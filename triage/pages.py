@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from flask import abort, current_app, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -17,7 +19,9 @@ from portal.models import Complaint
 from portal.refusals import Refusal
 from portal.unit_of_work import commit
 from triage import decisions
-from triage.forms import REASON_HINT, MisconductReviewForm, RoutingForm
+from triage.engine.misconduct import ALLEGATION_PREFIX
+from triage.forms import REASON_HINT, REVIEW_REASON_HINT, MisconductReviewForm, RoutingForm
+from triage.models import Assessment, MisconductReview
 from triage.training import RETRAIN_JOB
 
 desk = make_staff_blueprint("triage_desk", __name__, url_prefix="/staff/triage")
@@ -47,6 +51,26 @@ def item(code: str) -> str:
     )
 
 
+@dataclass(frozen=True)
+class EvidenceItem:
+    """One reason for a misconduct flag as a reader sees it: a phrase quoted from the complaint (in its own
+    language), or the citizen's allegation, worded in the reader's language."""
+
+    text: str
+    quoted: bool
+
+
+def readable_evidence(assessment: Assessment | None) -> list[EvidenceItem]:
+    if assessment is None:
+        return []
+    return [
+        EvidenceItem(_("the citizen's own allegation (see above)"), quoted=False)
+        if phrase.startswith(ALLEGATION_PREFIX)
+        else EvidenceItem(phrase, quoted=True)
+        for phrase in assessment.misconduct_evidence
+    ]
+
+
 def _render(complaint: Complaint, routing: RoutingForm, review: MisconductReviewForm) -> str:
     assessment = decisions.assessment_of(complaint)
     if not routing.category.data and assessment and assessment.category_key:
@@ -58,6 +82,9 @@ def _render(complaint: Complaint, routing: RoutingForm, review: MisconductReview
         routing=routing,
         review=review,
         reason_hint=REASON_HINT,
+        review_reason_hint=REVIEW_REASON_HINT,
+        evidence=readable_evidence(assessment),
+        review_pending=assessment is not None and assessment.misconduct_review is MisconductReview.PENDING,
     )
 
 
