@@ -169,7 +169,7 @@ def training_view(run: TrainingRun) -> dict[str, object]:
     return {
         "id": run.id,
         "state": run.state.value,
-        "under_way": run.state in training.UNDER_WAY,
+        "under_way": training.is_under_way(run),
         "fraction": round(run.fraction or 0.0, 3),
         "text": training.step_text(run),
     }

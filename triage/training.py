@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Callable
+from datetime import datetime, timedelta
 from pathlib import Path
 
 from flask import current_app
@@ -27,6 +28,9 @@ from triage.models import TrainingRun, TrainingState
 log = logging.getLogger(__name__)
 RETRAIN_JOB = "triage_retrain"
 UNDER_WAY = (TrainingState.QUEUED, TrainingState.RUNNING)
+# Longer than the job's timeout (30 minutes): a run still "running" after this died with its worker, and must not
+# keep the desk from starting another.
+GIVEN_UP_AFTER = timedelta(hours=1)
 
 
 class TrainingUnderWay(Conflict):
@@ -54,10 +58,14 @@ def latest_run() -> TrainingRun | None:
     return db.session.scalar(select(TrainingRun).order_by(TrainingRun.id.desc()).limit(1))
 
 
+def is_under_way(run: TrainingRun, now: datetime | None = None) -> bool:
+    return run.state in UNDER_WAY and run.requested_at > (now or utcnow()) - GIVEN_UP_AFTER
+
+
 def request_retraining(staff: StaffUser) -> TrainingRun:
     """Queue a retraining (once the request commits), unless one is already queued or running."""
     latest = latest_run()
-    if latest is not None and latest.state in UNDER_WAY:
+    if latest is not None and is_under_way(latest):
         raise TrainingUnderWay
     run = TrainingRun(state=TrainingState.QUEUED, requested_by=staff, requested_at=utcnow())
     db.session.add(run)
@@ -123,6 +131,8 @@ def retrain(run_id: int | None = None) -> None:
 
 def step_text(run: TrainingRun) -> str:
     """Where a run stands, in the reader's language."""
+    if run.state in UNDER_WAY and not is_under_way(run):
+        return _("The training stopped without finishing; the previous model stays active.")
     if run.state is TrainingState.QUEUED:
         return _("Waiting for a worker to start the training.")
     if run.state is TrainingState.FAILED:

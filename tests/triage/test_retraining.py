@@ -87,3 +87,22 @@ def test_a_failed_run_says_so_and_keeps_the_model(
     assert "Retrain now" in page
     with app.app_context():
         assert classifier.registry().active_version() == active
+
+
+def test_a_run_whose_worker_died_does_not_block_the_next(app: Flask, client: FlaskClient) -> None:
+    from datetime import timedelta
+
+    from portal.extensions import db
+    from portal.models import utcnow
+    from portal.unit_of_work import commit
+    from triage.models import TrainingRun, TrainingState
+
+    sign_in(app, client)
+    with app.app_context():
+        db.session.add(TrainingRun(state=TrainingState.RUNNING, requested_at=utcnow() - timedelta(hours=2)))
+        commit()
+    page = client.get("/staff/triage/?lang=en").get_data(as_text=True)
+    assert "stopped without finishing" in page
+    assert "Retrain now" in page
+    assert client.post("/staff/triage/retrain").status_code == 302
+    assert jobs.wait_for_background(60, app)
