@@ -25,5 +25,6 @@ FEATURE = Feature(
         "may_see_originals": _may_see_originals,
         "photo_check_labels": PHOTO_CHECK_LABELS,
         "camera_time": camera_time,
+        "public_photo_url": photos.public_url,
     },
 )

@@ -14,8 +14,8 @@ _SELECTORS = "h1, h2, h3, legend, label, button, th, nav a, .hint, .error, .noti
 # declares its own language (lang="zh" on a complaint's title, body or a reply), below the page's <html>.
 _OWN_TEXT = """elements => elements.map(element => {
   const copy = element.cloneNode(true);
-  copy.querySelectorAll('[lang], code, .who, option').forEach(quoted => quoted.remove());
-  const inside = element.closest('[lang]:not(html)');
+  copy.querySelectorAll('[lang], [translate=no], code, .who, option').forEach(quoted => quoted.remove());
+  const inside = element.closest('[lang]:not(html), [translate=no]');
   return inside ? '' : copy.textContent;
 })"""
 

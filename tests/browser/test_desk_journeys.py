@@ -7,7 +7,9 @@ Set SCREENSHOT_DIR to keep a screenshot of every page (named desk-language-width
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -25,8 +27,19 @@ from portal.unit_of_work import commit
 from tests.browser.conftest import DESKTOP, PHONE
 from tests.browser.desk_checks import desk_looks_right
 from tests.factories import PASSWORD, file_via_api, make_staff
+from tests.portal.evidence.test_photos import file_with_photos, jpeg_with_gps
+from tests.triage.conftest import seed_model_folder  # noqa: F401 (the session's trained seed model)
 
 pytestmark = pytest.mark.browser
+
+
+@pytest.fixture
+def config_overrides(seed_model_folder: Path, tmp_path: Path) -> dict[str, Any]:  # noqa: F811
+    """The seed model is active, so the triage desk shows the model's view (its bars) as it does in service."""
+    folder = tmp_path / "models"
+    shutil.copytree(seed_model_folder, folder)
+    return {"MODEL_FOLDER": str(folder)}
+
 
 JOURNEYS = [
     pytest.param(language, width, id=f"{language}-{width}")
@@ -80,7 +93,8 @@ def desk(live_server: str, open_page: Callable[..., Any]) -> Callable[[str, str,
 def test_the_triage_desk(
     app: Flask, client: Any, desk: Callable[..., Desk], language: str, width: int
 ) -> None:
-    allegation = file_via_api(client, **VAGUE, misconduct=ALLEGATION)["tracking_code"]
+    with_photo = file_with_photos(client, (jpeg_with_gps(), "photo.jpg"), **VAGUE, misconduct=ALLEGATION)
+    allegation = with_photo.get_json()["tracking_code"]
     vague = file_via_api(
         client, title="关于小区门口的问题", body="小区门口的情况越来越严重，请相关部门来看一看。"
     )["tracking_code"]
@@ -94,6 +108,11 @@ def test_the_triage_desk(
 
     officer.go(f"/staff/triage/{allegation}")
     officer.check("item")
+    assert officer.page.locator("meter.bar").count() == 3  # the model's top three
+    assert officer.page.locator("img.thumbnail").count() == 1
+    assert officer.page.evaluate("document.querySelector('img.thumbnail').naturalWidth") > 0, (
+        "the thumbnail did not load"
+    )
     reason = officer.page.locator("#misconduct-reason")
     assert reason.get_attribute("required") is not None
     assert reason.get_attribute("aria-describedby") == "misconduct-reason-hint"

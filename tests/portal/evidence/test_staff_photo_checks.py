@@ -28,7 +28,11 @@ def _triage_page(app: Flask, client: FlaskClient, taken: datetime, language: str
 
 def test_staff_see_a_thumbnail_and_a_readable_camera_time(app: Flask, client: FlaskClient) -> None:
     page = _triage_page(app, client, datetime(2024, 5, 1, 8, 30, 15), "en")
-    assert '<img class="thumbnail"' in page
+    thumbnail = re.search(r'<img class="thumbnail" src="([^"]+)"', page)
+    assert thumbnail is not None
+    with client.get(thumbnail.group(1)) as shown:  # the thumbnail loads: the published, metadata-free copy
+        assert shown.status_code == 200
+        assert shown.mimetype == "image/jpeg"
     assert re.search(
         r'<time datetime="2024-05-01T08:30:15">May 1, 2024, 8:30:15\W+AM \(camera clock, time zone unknown\)',
         page,
