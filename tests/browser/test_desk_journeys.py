@@ -18,6 +18,7 @@ from sqlalchemy import select
 
 from escalation import cases
 from escalation.vocabulary import CaseKind
+from portal import jobs
 from portal.complaints.lookup import find_by_code
 from portal.complaints.routing import route
 from portal.domain import Role, Track
@@ -208,3 +209,25 @@ def test_the_oversight_desk(
     assert "经核查" in officer.page.inner_text("#history-title ~ ol")
     with app.app_context():
         assert db.session.scalars(select(cases.Case.state)).one().value == "acted"
+
+
+@pytest.mark.parametrize(
+    ("language", "width"), [pytest.param("zh", DESKTOP, id="zh-1280"), pytest.param("en", PHONE, id="en-375")]
+)
+def test_retraining_is_followed_on_the_desk(
+    app: Flask, desk: Callable[..., Desk], language: str, width: int
+) -> None:
+    """ "Retrain now" answers at once; the desk shows the run's progress and, when it ends, offers the button again."""
+    with app.app_context():
+        make_staff("triage", Role.TRIAGE)
+    officer = desk("retrain", language, width)
+    officer.sign_in("triage")
+    officer.go("/staff/triage/")
+    officer.submit(".training button[type=submit]")
+    assert officer.page.locator("#training-bar").count() == 1
+    officer.check("under-way")
+    # The page follows the run by itself (static/js/training.js) and reloads once it has ended.
+    officer.page.wait_for_selector(".training-finished", timeout=120_000)
+    officer.check("finished")
+    assert officer.page.locator(".training button[type=submit]").count() == 1
+    assert jobs.wait_for_background(60, app)
