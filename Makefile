@@ -93,6 +93,7 @@ bench: $(STAMP) ## Run the benchmarks (they print their figures; triage ones rea
 	$(BIN)/python -m bench.triage_throughput
 	$(BIN)/python -m bench.ledger_verify
 	$(BIN)/python -m bench.accountability
+	$(BIN)/python -m bench.desk_retrain
 
 clean: ## Remove the virtualenv, caches and the local instance folder
 	rm -rf $(VENV) instance .pytest_cache .ruff_cache .hypothesis

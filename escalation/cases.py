@@ -21,7 +21,7 @@ from escalation.vocabulary import CaseAction, CaseKind, CaseState, Outcome
 from portal.deadlines.policy import deadline_policy
 from portal.domain import Role, Track
 from portal.extensions import db
-from portal.models import Bureau, Complaint, Division, OversightBody, StaffUser, utcnow
+from portal.models import Bureau, Complaint, Division, Event, OversightBody, StaffUser, utcnow
 from portal.record import events
 from portal.refusals import N_, NotPermitted, UnknownTarget
 
@@ -381,3 +381,28 @@ def latest_misconduct_case(complaint: Complaint) -> Case:
         .order_by(Case.id.desc())
         .limit(1)
     ).one()
+
+
+def origin_of(case: Case) -> list[Case]:
+    """The cases this one was escalated from, the first (lowest) first: where an escalated case came from."""
+    chain: list[Case] = []
+    parent = case.parent
+    while parent is not None and parent not in chain:
+        chain.insert(0, parent)
+        parent = parent.parent
+    return chain
+
+
+def case_events(case: Case) -> list[Event]:
+    """The events of the case and of the cases it came from, oldest first: its whole history."""
+    ids = {case.id, *(earlier.id for earlier in origin_of(case))}
+    return [event for event in case.complaint.events if event.payload.get("case") in ids]
+
+
+def actions_open_to(staff: StaffUser, case: Case, now: datetime | None = None) -> list[CaseAction]:
+    """The actions ``staff`` may record on the case now, in the order of the workflow: none on a closed
+    case, nor for anyone but the officers of the body holding it."""
+    if not can_act(staff, case):
+        return []
+    state = rules.effective_state(snapshot(case), now or utcnow(), deadline_policy())
+    return [action for action in CaseAction if action in rules.ALLOWED_ACTIONS[state]]

@@ -9,6 +9,7 @@ Lives in the escalation package because it drives every layer (escalation -> tri
 from __future__ import annotations
 
 import csv
+import re
 import secrets
 from dataclasses import dataclass
 from pathlib import Path
@@ -31,6 +32,25 @@ from portal.unit_of_work import commit
 from triage.decisions import Referral, review_misconduct
 
 COUNTIES = ("XD-A1", "XD-A2", "XD-A3", "XD-B1", "XD-B2")
+# How the seed texts name the demo's places: a county ("A1区", "B2县") or only a city ("A市").
+_PLACE = re.compile(r"([AB])([1-3])?(区|县|市)")
+
+
+def division_named_in(text: str, number: int) -> str:
+    """The county a demo complaint is about, as its own text names it: the first county it mentions; a county
+    of the city it mentions; else one in turn. A complaint filed in A1 must not say A3区."""
+    for match in _PLACE.finditer(text):
+        city, county, _kind = match.groups()
+        if county:
+            code = f"XD-{city}{county}"
+            if code in COUNTIES:
+                return code
+        else:
+            in_city = [code for code in COUNTIES if code.startswith(f"XD-{city}")]
+            return in_city[number % len(in_city)]
+    return COUNTIES[number % len(COUNTIES)]
+
+
 ACCOUNTS_FILE = "demo-accounts.txt"
 
 
@@ -113,7 +133,7 @@ def seed_activity(corpus: Path, count: int) -> str:
             ComplaintDraft(
                 title=row.title[:100],
                 body=row.body[:5000],
-                division_code=COUNTIES[number % len(COUNTIES)],
+                division_code=division_named_in(row.title + row.body, number),
                 anonymous=True,
                 allegation=allegation,
             )

@@ -48,6 +48,8 @@ class Job:
     replaces: bool = False
     queue: str = jobs.MAIN
     timeout_seconds: int = jobs.JOB_TIMEOUT_SECONDS
+    # Without a queue (the embedded setup), run it on a thread of its own instead of in the request that asked.
+    inline_in_background: bool = False
 
 
 @dataclass(frozen=True)
@@ -180,6 +182,7 @@ def install(app: Flask, feature: Feature) -> None:
             replace=job.replaces,
             queue=job.queue,
             timeout_seconds=job.timeout_seconds,
+            inline_in_background=job.inline_in_background,
         )
         if job.every_seconds is not None:
             jobs.register_periodic(app, job.name, job.every_seconds)

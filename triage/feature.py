@@ -22,7 +22,7 @@ FEATURE = Feature(
     jobs=(
         Job(CLASSIFY_JOB, classify, replaces=True, timeout_seconds=60),
         # Training takes minutes on a real history: on the slow queue.
-        Job(RETRAIN_JOB, retrain, queue=MEDIA, timeout_seconds=1800),
+        Job(RETRAIN_JOB, retrain, queue=MEDIA, timeout_seconds=1800, inline_in_background=True),
     ),
     timeline=decisions.TIMELINE,
     desks=(Desk("triage_desk.queue", _l("Triage desk"), (Role.TRIAGE,)),),

@@ -17,6 +17,10 @@ from portal.http.sanitise import clean_line
 from triage.decisions import Referral
 
 REASON_HINT = _l("Required when you depart from the model's suggestion or re-route.")
+REVIEW_REASON_HINT = _l(
+    "Required, to confirm or to dismiss: say what in the complaint supports your decision (2 to 1000 "
+    "characters). It goes on the record and, on confirmation, to the oversight body."
+)
 
 
 def category_choices(locale: str) -> list[SelectChoice]:

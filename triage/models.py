@@ -6,7 +6,7 @@ import enum
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, Float, ForeignKey, String, Text
+from sqlalchemy import JSON, Boolean, Float, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.domain import Track
@@ -68,3 +68,33 @@ class LabelledExample(Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     created_by: Mapped[StaffUser | None] = relationship()
+
+
+class TrainingState(enum.StrEnum):
+    QUEUED = "queued"  # asked for on the desk, waiting for a worker
+    RUNNING = "running"
+    FINISHED = "finished"  # the new model is active
+    FAILED = "failed"
+
+
+class TrainingRun(Model):
+    """One retraining asked for on the triage desk: its state and progress, for the desk to show while it runs."""
+
+    __tablename__ = "triage_training_runs"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    state: Mapped[TrainingState] = mapped_column(
+        str_enum(TrainingState, "training_state"), default=TrainingState.QUEUED
+    )
+    requested_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff_users.id"))
+    requested_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    started_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # The last step the training reported (a line of its progress), and how far along it is, from 0 to 1.
+    progress: Mapped[str | None] = mapped_column(String(200))
+    fraction: Mapped[float] = mapped_column(Float, default=0.0)
+    examples: Mapped[int | None] = mapped_column(Integer)
+    model_version: Mapped[str | None] = mapped_column(String(64))
+    error: Mapped[str | None] = mapped_column(String(200))
+
+    requested_by: Mapped[StaffUser | None] = relationship()

@@ -2,23 +2,26 @@
 
 from __future__ import annotations
 
-from flask import abort, current_app, flash, redirect, render_template, url_for
+from dataclasses import dataclass
+
+from flask import abort, flash, jsonify, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
-from portal import jobs
 from portal.auth.access import requires_role
 from portal.complaints.lookup import find_by_code
 from portal.domain import Role
+from portal.extensions import db
 from portal.http.i18n import current_language
-from portal.http.pages import make_staff_blueprint, show_refusal
+from portal.http.pages import make_staff_blueprint, refusal_text, show_refusal
 from portal.models import Complaint
 from portal.refusals import Refusal
 from portal.unit_of_work import commit
-from triage import decisions
-from triage.forms import REASON_HINT, MisconductReviewForm, RoutingForm
-from triage.training import RETRAIN_JOB
+from triage import decisions, training
+from triage.engine.misconduct import ALLEGATION_PREFIX
+from triage.forms import REASON_HINT, REVIEW_REASON_HINT, MisconductReviewForm, RoutingForm
+from triage.models import Assessment, MisconductReview, TrainingRun
 
 desk = make_staff_blueprint("triage_desk", __name__, url_prefix="/staff/triage")
 
@@ -26,7 +29,17 @@ desk = make_staff_blueprint("triage_desk", __name__, url_prefix="/staff/triage")
 @desk.get("/")
 @requires_role(Role.TRIAGE)
 def queue() -> str:
-    return render_template("triage/queue.html", items=decisions.queue())
+    return _queue_page()
+
+
+def _queue_page(refused: str | None = None) -> str:
+    run = training.latest_run()
+    return render_template(
+        "triage/queue.html",
+        items=decisions.queue(),
+        training=training_view(run) if run else None,
+        refused=refused,
+    )
 
 
 def _complaint_or_404(code: str) -> Complaint:
@@ -47,6 +60,26 @@ def item(code: str) -> str:
     )
 
 
+@dataclass(frozen=True)
+class EvidenceItem:
+    """One reason for a misconduct flag as a reader sees it: a phrase quoted from the complaint (in its own
+    language), or the citizen's allegation, worded in the reader's language."""
+
+    text: str
+    quoted: bool
+
+
+def readable_evidence(assessment: Assessment | None) -> list[EvidenceItem]:
+    if assessment is None:
+        return []
+    return [
+        EvidenceItem(_("the citizen's own allegation (see above)"), quoted=False)
+        if phrase.startswith(ALLEGATION_PREFIX)
+        else EvidenceItem(phrase, quoted=True)
+        for phrase in assessment.misconduct_evidence
+    ]
+
+
 def _render(complaint: Complaint, routing: RoutingForm, review: MisconductReviewForm) -> str:
     assessment = decisions.assessment_of(complaint)
     if not routing.category.data and assessment and assessment.category_key:
@@ -58,6 +91,9 @@ def _render(complaint: Complaint, routing: RoutingForm, review: MisconductReview
         routing=routing,
         review=review,
         reason_hint=REASON_HINT,
+        review_reason_hint=REVIEW_REASON_HINT,
+        evidence=readable_evidence(assessment),
+        review_pending=assessment is not None and assessment.misconduct_review is MisconductReview.PENDING,
     )
 
 
@@ -108,11 +144,32 @@ def review(code: str) -> str | Response | tuple[str, int]:
 
 @desk.post("/retrain")
 @requires_role(Role.TRIAGE)
-def retrain() -> Response:
-    jobs.enqueue(RETRAIN_JOB)
-    commit()  # with a worker, this only queues the job; without one (the embedded setup) it trains right here
-    if current_app.config["REDIS_URL"]:
-        flash(_("Retraining started in the background. The new model becomes active when it is ready."))
-    else:
-        flash(_("Retrained. The new model is active."))
+def retrain() -> Response | tuple[str, int]:
+    try:
+        training.request_retraining(current_user)
+    except Refusal as refusal:
+        db.session.rollback()
+        return _queue_page(refused=refusal_text(refusal)), refusal.status
+    commit()  # queues the job (a worker's, or a thread of its own without one): this request does not wait
+    flash(_("Retraining started in the background. Its progress is shown below."))
     return redirect(url_for("triage_desk.queue"))
+
+
+@desk.get("/retrain/<id:run_id>")
+@requires_role(Role.TRIAGE)
+def training_progress(run_id: int) -> Response:
+    """Where a retraining stands, for the desk's progress bar to follow without reloading."""
+    run = db.session.get(TrainingRun, run_id)
+    if run is None:
+        abort(404)
+    return jsonify(training_view(run))
+
+
+def training_view(run: TrainingRun) -> dict[str, object]:
+    return {
+        "id": run.id,
+        "state": run.state.value,
+        "under_way": training.is_under_way(run),
+        "fraction": round(run.fraction or 0.0, 3),
+        "text": training.step_text(run),
+    }

@@ -11,8 +11,10 @@ from portal.auth.access import requires_role
 from portal.bureau import replies
 from portal.bureau.forms import ReplyForm
 from portal.complaints.lookup import find_by_code
+from portal.complaints.timeline import staff_history
 from portal.domain import Role
 from portal.http.pages import make_staff_blueprint, show_refusal
+from portal.models import Complaint
 from portal.refusals import Refusal
 from portal.unit_of_work import commit
 
@@ -37,9 +39,16 @@ def complaint_page(code: str) -> str | Response | tuple[str, int]:
             replies.post_reply(complaint, staff=current_user, text=form.text.data, resolve=form.resolve.data)
         except Refusal as refusal:
             status = show_refusal(form, refusal)
-            return render_template("bureau/complaint.html", complaint=complaint, form=form), status
+            return _page(complaint, form), status
         commit()
         flash(_("Your reply is on the public record."))
         return redirect(url_for("bureau_desk.queue"))
     status = 422 if form.is_submitted() else 200
-    return render_template("bureau/complaint.html", complaint=complaint, form=form), status
+    return _page(complaint, form), status
+
+
+def _page(complaint: Complaint, form: ReplyForm) -> str:
+    # The whole conversation so far: what the citizen added or contested, and what the bureau already said.
+    return render_template(
+        "bureau/complaint.html", complaint=complaint, form=form, history=staff_history(complaint)
+    )

@@ -70,3 +70,17 @@ def status_label(complaint: Complaint) -> str:
         if label is not None:
             return label
     return str(STATUS_LABELS[complaint.status])
+
+
+def staff_history(complaint: Complaint, *, events: list[Event] | None = None) -> list[dict[str, Any]]:
+    """The complaint's public history as staff read it: every public event worded, with its text as stored
+    (the citizen's additions, the contest reason, the bureau's own replies), oldest first.
+
+    Staff are authorised to read the stored text, so nothing is redacted; private events (reviews, contact
+    reveals) are left out, so a page showing this reveals nothing the public timeline does not say already."""
+    chosen = complaint.events if events is None else events
+    return [
+        {"at": event.created_at, "kind": event.kind, "text": describe(event), "detail": public_detail(event)}
+        for event in chosen
+        if event.public
+    ]

@@ -3,7 +3,7 @@
 from flask_login import current_user
 
 from portal.evidence import held, photos
-from portal.evidence.labels import PHOTO_CHECK_LABELS
+from portal.evidence.labels import PHOTO_CHECK_LABELS, camera_time
 from portal.evidence.pages import evidence_pages, evidence_staff
 from portal.features import Feature, Job
 from portal.jobs import MEDIA
@@ -27,5 +27,7 @@ FEATURE = Feature(
         "evidence_for": photos.photos_of,
         "may_see_originals": _may_see_originals,
         "photo_check_labels": PHOTO_CHECK_LABELS,
+        "camera_time": camera_time,
+        "public_photo_url": photos.public_url,
     },
 )

@@ -1,5 +1,9 @@
 """How the photo checks read to staff."""
 
+from datetime import UTC, datetime
+
+from babel.dates import format_datetime as babel_format_datetime
+from flask_babel import format_datetime, get_locale, gettext
 from flask_babel import lazy_gettext as _l
 
 from portal.evidence import PhotoCheckResult
@@ -11,3 +15,19 @@ PHOTO_CHECK_LABELS = {
     PhotoCheckResult.TAKEN_LONG_BEFORE.value: _l("taken long before"),
     PhotoCheckResult.TAKEN_AFTER_FILING.value: _l("dated after the complaint"),
 }
+
+
+def camera_time(value: str | None) -> str:
+    """When a photo says it was taken, for people: in the portal's zone when the camera recorded its offset,
+    else as the camera's own clock showed it (its zone unknown), never as a raw ISO string."""
+    if not value:
+        return ""
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        return value
+    if moment.tzinfo is not None:
+        return format_datetime(moment, "medium")
+    # A naive camera time is the camera's wall clock: shown as it is, not shifted as if it were UTC.
+    shown = babel_format_datetime(moment.replace(tzinfo=UTC), "medium", tzinfo=UTC, locale=get_locale())
+    return gettext("%(time)s (camera clock, time zone unknown)", time=shown)

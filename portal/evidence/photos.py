@@ -185,15 +185,20 @@ def published_photo(name: str) -> Photo | None:
     return db.session.scalar(select(Photo).where(Photo.public_name == stem, Photo.published.is_(True)))
 
 
+def public_url(photo: Photo) -> str:
+    """Where the published copy of ``photo`` is served (its public name and the extension of its type)."""
+    return url_for(
+        "evidence.public_copy", name=f"{photo.public_name}.{EXTENSIONS[photo.mime]}", _external=False
+    )
+
+
 def public_section(complaint: Complaint, _locale: str) -> dict[str, object]:
     """The status page's evidence: published copies, and how many are withheld (pending or not strippable)."""
     found = photos_of(complaint)
     return {
         "photos": [
             {
-                "url": url_for(
-                    "evidence.public_copy", name=f"{p.public_name}.{EXTENSIONS[p.mime]}", _external=False
-                ),
+                "url": public_url(p),
                 "width": p.width,
                 "height": p.height,
             }

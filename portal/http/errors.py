@@ -19,7 +19,7 @@ from portal.auth.access import AuthError, Forbidden
 from portal.extensions import db
 from portal.features import installed
 from portal.http.api import ApiError
-from portal.http.pages import refusal_text
+from portal.http.pages import STAFF_PREFIX, refusal_text
 from portal.refusals import Refusal
 
 log = logging.getLogger(__name__)
@@ -73,7 +73,11 @@ def error_response(
         if fields:
             body["error"]["fields"] = fields
         return jsonify(body), status
-    return render_template("errors/error.html", status=status, message=message, fields=fields or {}), status
+    staff_page = request.path == STAFF_PREFIX or request.path.startswith(STAFF_PREFIX + "/")
+    page = render_template(
+        "errors/error.html", status=status, message=message, fields=fields or {}, staff_page=staff_page
+    )
+    return page, status
 
 
 def init_app(app: Flask) -> None:

@@ -1,6 +1,7 @@
-"""The API's own description, ``GET /api/v1/openapi.json``."""
+"""The API's own description, ``GET /api/v1/openapi.json``, and the site's icon."""
 
 from portal.features import Feature
+from portal.http.icons import icons
 from portal.http.openapi import API_DOCS, openapi_api
 
-FEATURE = Feature(name="api", apis=(openapi_api,), api_docs=API_DOCS)
+FEATURE = Feature(name="api", apis=(openapi_api,), pages=(icons,), api_docs=API_DOCS)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import datetime
 from urllib.parse import urlencode
@@ -33,6 +34,15 @@ def due_date(value: str | datetime | None) -> str:
         return ""
     moment = datetime.fromisoformat(value) if isinstance(value, str) else value
     return format_date(last_day_of(moment), "long")
+
+
+_CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+
+
+def text_language(text: str | None) -> str:
+    """The language of a text people wrote (a complaint, a reply), for its ``lang`` attribute: screen readers
+    then read it in its own language, whatever the page's. Chinese if it has Chinese characters, else English."""
+    return "zh" if text and _CJK.search(text) else "en"
 
 
 def category_label(key: str) -> str:
@@ -96,4 +106,5 @@ def init_app(app: Flask) -> None:
         staff_nav=_staff_desks,
         field_errors=field_errors,
         language_switch_url=language_switch_url,
+        text_language=text_language,
     )

@@ -14,6 +14,7 @@ slow work (photos, retraining), served by workers of its own so that nothing qui
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -55,6 +56,8 @@ class JobSpec:
     handler: Handler
     queue: str = MAIN
     timeout_seconds: int = JOB_TIMEOUT_SECONDS
+    # Inline (no Redis), a slow job runs on a thread of its own: the request that asked for it returns at once.
+    inline_in_background: bool = False
 
 
 @dataclass
@@ -65,6 +68,7 @@ class JobRegistry:
     queue_names: dict[str, str]  # queue kind -> rq queue name
     handlers: dict[str, JobSpec] = field(default_factory=dict)
     periodic: list[PeriodicJob] = field(default_factory=list)
+    background: list[threading.Thread] = field(default_factory=list)
     _connection: Redis | None = None
 
     def connection(self) -> Redis:
@@ -91,6 +95,7 @@ def register(
     replace: bool = False,
     queue: str = MAIN,
     timeout_seconds: int = JOB_TIMEOUT_SECONDS,
+    inline_in_background: bool = False,
 ) -> None:
     """Make ``handler`` runnable as job ``name`` on ``queue``. ``replace`` lets a feature take over a default."""
     handlers = _registry(app).handlers
@@ -98,7 +103,7 @@ def register(
         raise ValueError(f"job {name!r} is already registered")
     if queue not in QUEUE_KINDS:
         raise ValueError(f"job {name!r}: no queue {queue!r}")
-    handlers[name] = JobSpec(handler, queue, timeout_seconds)
+    handlers[name] = JobSpec(handler, queue, timeout_seconds, inline_in_background)
 
 
 def register_periodic(app: Flask, name: str, interval_seconds: int) -> None:
@@ -129,7 +134,9 @@ def dispatch_pending() -> None:
     pending: list[tuple[str, tuple[JobArg, ...]]] = db.session.info.pop(_PENDING_KEY, [])
     registry = _registry()
     for position, (name, args) in enumerate(pending):
-        if registry.redis_url is None:
+        if registry.redis_url is None and registry.handlers[name].inline_in_background:
+            _start_in_background(registry, name, args)
+        elif registry.redis_url is None:
             _run_inline(name, args)
         elif not send_to_queue(name, *args):
             # Redis is down: the rest would each wait out the connection timeout too. The sweep has them all.
@@ -185,6 +192,28 @@ def _run_inline(name: str, args: tuple[JobArg, ...]) -> None:
         execute(name, *args)
     except Exception:
         log.exception("inline job %s%s failed; the sweep will retry", name, args)
+
+
+def _start_in_background(registry: JobRegistry, name: str, args: tuple[JobArg, ...]) -> None:
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+
+    def run() -> None:
+        with app.app_context():
+            try:
+                _run_inline(name, args)
+            finally:
+                db.session.remove()
+
+    thread = threading.Thread(target=run, name=f"job-{job_id_for(name, *args)}", daemon=True)
+    registry.background = [*(t for t in registry.background if t.is_alive()), thread]
+    thread.start()
+
+
+def wait_for_background(timeout_seconds: float = 60.0, app: Flask | None = None) -> bool:
+    """Wait for the jobs running on threads of their own (inline setup) to end; False if some still run."""
+    for thread in list(_registry(app).background):
+        thread.join(timeout_seconds)
+    return not any(thread.is_alive() for thread in _registry(app).background)
 
 
 def execute(name: str, *args: JobArg) -> None:

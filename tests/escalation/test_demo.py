@@ -29,3 +29,22 @@ def test_demo_activity_is_added_once_with_working_accounts(app: Flask, runner: F
     assert "already present" in again.output
     verified = runner.invoke(args=["ledger", "verify"])
     assert verified.exit_code == 0, verified.output
+
+
+def test_demo_complaints_are_filed_where_their_text_says(app: Flask, runner: FlaskCliRunner) -> None:
+    """Filed in A1, the text says A1区: the division of every demo complaint agrees with the place it names."""
+    import re
+
+    assert runner.invoke(args=["seed", "complaints", "--count", "30"]).exit_code == 0
+    with app.app_context():
+        complaints = db.session.scalars(select(Complaint)).all()
+        named = 0
+        for complaint in complaints:
+            places = re.findall(r"([AB][1-3])[区县]", complaint.title + complaint.body)
+            if places:
+                named += 1
+                assert complaint.division.code == f"XD-{places[0]}", (complaint.title, places)
+            cities = re.findall(r"([AB])市", complaint.title + complaint.body)
+            if cities and not places:
+                assert complaint.division.code.startswith(f"XD-{cities[0]}")
+        assert named >= 10

@@ -135,7 +135,10 @@ def test_retrain_button_queues_the_job(app: Flask, client: FlaskClient) -> None:
         before = len(classifier.registry().versions())
     response = client.post("/staff/triage/retrain")
     assert response.status_code == 302
-    with app.app_context():  # jobs run inline in tests: the new model is already trained and active
+    from portal import jobs
+
+    assert jobs.wait_for_background(60, app)  # without Redis, the training runs on a thread of its own
+    with app.app_context():
         assert len(classifier.registry().versions()) == before + 1
 
 

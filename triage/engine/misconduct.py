@@ -243,6 +243,9 @@ def _track(allegation: Allegation | None, cadre_named: bool) -> Track:
     return Track.DISCIPLINE if cadre_named else Track.SUPERVISION
 
 
+# The one evidence item the engine writes itself (all others are phrases quoted from the complaint): readers in
+# another language are shown the allegation in their own words instead (triage.pages).
+ALLEGATION_PREFIX = "举报人指认："
 _PARTY_WORDS = {PartyMembership.YES: "是", PartyMembership.NO: "否", PartyMembership.UNKNOWN: "不详"}
 
 
@@ -250,4 +253,4 @@ def _describe(allegation: Allegation) -> str:
     party = _PARTY_WORDS[allegation.party_member]
     parts = (allegation.accused_unit, allegation.accused_name)
     who = "，".join(part.strip() for part in parts if part and part.strip())
-    return f"举报人指认：{who or '未写明'}（党员：{party}）"
+    return f"{ALLEGATION_PREFIX}{who or '未写明'}（党员：{party}）"
