@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from html import escape
@@ -106,20 +107,36 @@ def _wide(bars: Sequence[Bar], legend: Sequence[LegendItem], title: str) -> str:
 NARROW_WIDTH = 340  # about a phone's width in CSS pixels, so the text keeps its size
 
 
+def _wrapped(text: str, width: int, size: int = 13) -> list[str]:
+    """``text`` in lines no wider than ``width``: breaking between words, or between CJK characters."""
+    lines: list[str] = []
+    line = ""
+    for token in re.findall(r"[\u2e80-\uffff]|[^\s\u2e80-\uffff]+\s*|\s+", text):
+        if line and _text_width((line + token).rstrip(), size) > width:
+            lines.append(line.rstrip())
+            line = token.lstrip()
+        else:
+            line += token
+    if line.strip():
+        lines.append(line.rstrip())
+    return lines or [""]
+
+
 def _narrow(bars: Sequence[Bar], legend: Sequence[LegendItem], title: str) -> str:
     bar_width = NARROW_WIDTH - 40
     legend_parts, legend_height = _legend(legend, 0, 4, NARROW_WIDTH)
-    top = 8 + legend_height
-    row = ROW_HEIGHT + 18
-    height = top + row * max(len(bars), 1) + 4
+    labels = [_wrapped(bar.label, NARROW_WIDTH) for bar in bars]
+    y = 8 + legend_height
     largest = max((sum(s.value for s in bar.segments) for bar in bars), default=0) or 1
-    parts = [*_svg_open("narrow", NARROW_WIDTH, height, title), *legend_parts]
-    for index, bar in enumerate(bars):
-        y = top + index * row
+    parts: list[str] = []
+    for bar, lines in zip(bars, labels, strict=True):
         total = sum(segment.value for segment in bar.segments)
-        parts.append(f'<text x="0" y="{y + 13}" font-size="13">{escape(bar.label)}</text>')
-        segments, end = _segments(bar, 0.0, y + 18, bar_width, largest)
+        for number, line in enumerate(lines):
+            parts.append(f'<text x="0" y="{y + 13 + number * 16}" font-size="13">{escape(line)}</text>')
+        bar_y = y + 16 * len(lines) + 2
+        segments, end = _segments(bar, 0.0, bar_y, bar_width, largest)
         parts += segments
-        parts.append(f'<text x="{end + 6:.1f}" y="{y + 30}" font-size="12">{total}</text>')
-    parts.append("</svg>")
-    return "".join(parts)
+        parts.append(f'<text x="{end + 6:.1f}" y="{bar_y + 12}" font-size="12">{total}</text>')
+        y = bar_y + ROW_HEIGHT - 4
+    height = y + 4
+    return "".join([*_svg_open("narrow", NARROW_WIDTH, height, title), *legend_parts, *parts, "</svg>"])

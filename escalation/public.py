@@ -21,7 +21,7 @@ from escalation.vocabulary import (
 from portal.extensions import db
 from portal.features import EventText
 from portal.http.i18n import current_language
-from portal.labels import LEVEL_LABELS, lazy_labels
+from portal.labels import LEVEL_LABELS, STATUS_LABELS, lazy_labels
 from portal.models import Complaint, ComplaintStatus, Event
 from portal.privacy.public_text import public_text
 from portal.signals import FOLLOW_UP_FAILED
@@ -57,7 +57,7 @@ def public_case(case: Case, locale: str) -> dict[str, Any]:
         "closed_at": case.closed_at.isoformat() if case.closed_at else None,
         "outcome": case.outcome.value if case.outcome else None,
         "outcome_label": str(OUTCOME_LABELS[case.outcome]) if case.outcome else None,
-        "answer": public_text(case.complaint, case.answer, locale, official=True) if case.answer else None,
+        "answer": public_text(case.complaint, case.answer, locale) if case.answer else None,
         "late": case.late,
         "escalated": case.escalated,
         "escalated_from": case.parent_id,
@@ -105,11 +105,11 @@ TIMELINE = {
 
 
 def oversight_status(complaint: Complaint) -> str | None:
-    """A complaint no bureau holds (an allegation alone) reads as its latest case: with whom, and what they did."""
-    if complaint.bureau_id is not None or complaint.status not in (
-        ComplaintStatus.RECEIVED,
-        ComplaintStatus.TRIAGE,
-    ):
+    """A complaint no bureau holds yet reads with its latest oversight case too, so an allegation the body acted on
+    never reads as merely waiting. Both parts are said: the complaint may still wait to be routed for the rest."""
+    if not complaint.misconduct_alleged or complaint.bureau_id is not None:
+        return None
+    if complaint.status not in (ComplaintStatus.RECEIVED, ComplaintStatus.TRIAGE):
         return None
     case = db.session.scalars(
         select(Case).where(Case.complaint_id == complaint.id).order_by(Case.id.desc()).limit(1)
@@ -117,7 +117,10 @@ def oversight_status(complaint: Complaint) -> str | None:
     if case is None:
         return None
     return _(
-        "%(body)s: %(state)s", body=case.body.name(current_language()), state=str(STATE_LABELS[case.state])
+        "%(status)s · %(body)s: %(state)s",
+        status=str(STATUS_LABELS[complaint.status]),
+        body=case.body.name(current_language()),
+        state=str(STATE_LABELS[case.state]),
     )
 
 

@@ -94,6 +94,9 @@ class Settings:
     INTAKE_POW_BITS: int = 0
     # How long the receipt page can be reloaded (or switched to the other language) by the browser that filed;
     # how long an API client's Idempotency-Key answers a retry with the same 201.
+    # The offices' own public phone numbers (hotlines, bureau desks): kept where a text quotes them, while every
+    # other number is hidden as somebody's.
+    PUBLISHED_PHONE_NUMBERS: tuple[str, ...] = ()
     RECEIPT_PAGE_MINUTES: int = 30
     # Photos that passed their checks on a form that came back with an error wait this long to be filed with it,
     # up to this many bytes for all such forms together (beyond, the citizen is asked to attach them again).
@@ -322,6 +325,11 @@ def settings_from_env(environ: Mapping[str, str], instance_path: Path) -> Settin
         SESSION_COOKIE_SECURE=_bool(environ, "SESSION_COOKIE_SECURE", Settings.SESSION_COOKIE_SECURE),
         TRUSTED_PROXIES=_int(environ, "TRUSTED_PROXIES", Settings.TRUSTED_PROXIES),
         INTAKE_POW_BITS=_int(environ, "INTAKE_POW_BITS", Settings.INTAKE_POW_BITS),
+        PUBLISHED_PHONE_NUMBERS=tuple(
+            number.strip()
+            for number in (environ.get("PUBLISHED_PHONE_NUMBERS") or "").split(",")
+            if number.strip()
+        ),
         RECEIPT_PAGE_MINUTES=_int(environ, "RECEIPT_PAGE_MINUTES", Settings.RECEIPT_PAGE_MINUTES),
         IDEMPOTENCY_HOURS=_int(environ, "IDEMPOTENCY_HOURS", Settings.IDEMPOTENCY_HOURS),
         HELD_PHOTOS_MINUTES=_int(environ, "HELD_PHOTOS_MINUTES", Settings.HELD_PHOTOS_MINUTES),

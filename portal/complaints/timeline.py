@@ -13,9 +13,6 @@ from portal.labels import STATUS_LABELS
 from portal.models import Complaint, Event
 from portal.privacy.public_text import public_text, public_text_or_none
 
-# Events written by staff or by the system on their behalf (``StaffUser.actor``), not by the citizen.
-OFFICIAL_ACTORS = ("staff:",)
-
 
 def describe(event: Event) -> str:
     text = installed().timeline.get(event.kind)
@@ -49,9 +46,7 @@ def public_complaint(complaint: Complaint, locale: str) -> dict[str, Any]:
                 "at": event.created_at.isoformat(),
                 "kind": event.kind,
                 "text": describe(event),
-                "detail": public_text_or_none(
-                    complaint, public_detail(event), locale, official=event.actor.startswith(OFFICIAL_ACTORS)
-                ),
+                "detail": public_text_or_none(complaint, public_detail(event), locale),
             }
             for event in complaint.events
             if event.public

@@ -96,14 +96,22 @@ def redact(
     *,
     private_names: Iterable[str] = (),
     labels: RedactionLabels = CHINESE_LABELS,
-    keep_landlines: bool = False,
+    published_numbers: Iterable[str] = (),
 ) -> str:
     """`text` with each phone, ID and bank card number, e-mail address and private name replaced.
 
-    ``keep_landlines`` is for what officials write: a bureau's reply quoting its own office number or hotline
-    publishes it on purpose, while a mobile number in it is still somebody's.
+    ``published_numbers`` are the offices' own public numbers (a bureau's hotline quoted in its reply): a phone
+    number equal to one of them, however written, stays. Every other number is somebody's and goes.
     """
-    findings = _find(text, _usable_names(private_names), _protected_labels(labels), keep_landlines)
+    keep = {normalised_phone(number) for number in published_numbers}
+    findings = [
+        finding
+        for finding in _find(text, _usable_names(private_names), _protected_labels(labels))
+        if not (
+            finding.kind is PersonalDataKind.PHONE
+            and normalised_phone(text[finding.start : finding.end]) in keep
+        )
+    ]
     pieces: list[str] = []
     position = 0
     for finding in findings:
@@ -204,9 +212,20 @@ _MIN_NAME_LENGTH = 2
 # --- Detection ---------------------------------------------------------------------------------------------
 
 
-def _find(
-    text: str, names: tuple[str, ...], protected: re.Pattern[str], keep_landlines: bool = False
-) -> list[Finding]:
+def normalised_phone(number: str) -> str:
+    """A phone number as digits, the way it is dialled within the country: 0731-88886666, (0731) 8888 6666 and
+    +86 731 88886666 are one number."""
+    digits = "".join(str(int(character)) for character in number if character.isdecimal())
+    if digits.startswith("0086"):
+        digits = digits[4:]
+    elif digits.startswith("86") and len(digits) > 11:
+        digits = digits[2:]
+    else:
+        return digits
+    return digits if digits.startswith("1") else "0" + digits
+
+
+def _find(text: str, names: tuple[str, ...], protected: re.Pattern[str]) -> list[Finding]:
     claimed = bytearray(len(text))  # 1 where a label already in the text, or a finding, sits
     labels = [(match.start(), match.end()) for match in protected.finditer(text)]
     for start, end in labels:
@@ -214,7 +233,7 @@ def _find(
     visible = _blank_out(text, labels)
     findings: list[Finding] = []
     while True:
-        found = _claim(_candidates(visible, names, keep_landlines), claimed)
+        found = _claim(_candidates(visible, names), claimed)
         if not found:
             return sorted(findings, key=lambda finding: finding.start)
         findings += found
@@ -222,8 +241,8 @@ def _find(
         visible = _blank_out(visible, [(finding.start, finding.end) for finding in found])
 
 
-def _candidates(text: str, names: tuple[str, ...], keep_landlines: bool = False) -> Iterable[Finding]:
-    for pattern in (_MOBILE,) if keep_landlines else (_MOBILE, _LANDLINE, _LANDLINE_INTERNATIONAL):
+def _candidates(text: str, names: tuple[str, ...]) -> Iterable[Finding]:
+    for pattern in (_MOBILE, _LANDLINE, _LANDLINE_INTERNATIONAL):
         for match in pattern.finditer(text):
             yield Finding(PersonalDataKind.PHONE, match.start(), match.end())
     for match in _ID_18.finditer(text):

@@ -161,3 +161,14 @@ def test_the_oversight_chart_has_the_overdue_part_the_table_counts(app: Flask) -
     with app.test_request_context("/accountability?lang=en"):
         chart = str(_charts(Accountability(bureaus=[], bodies=[body]))["bodies"])
     assert "Overdue: late or no answer: 2" in chart
+
+
+def test_long_names_wrap_in_the_phone_chart() -> None:
+    from escalation.charts import NARROW_WIDTH, _text_width, _wrapped
+
+    name = "Xidi Province Housing and Urban-Rural Development Bureau"
+    lines = _wrapped(name, NARROW_WIDTH)
+    assert len(lines) >= 2
+    assert " ".join(lines) == name
+    assert all(_text_width(line, 13) <= NARROW_WIDTH for line in lines)
+    assert "".join(_wrapped("西地省住房和城乡建设厅" * 3, 100)) == "西地省住房和城乡建设厅" * 3

@@ -207,5 +207,5 @@ def test_an_allegation_alone_reads_as_its_case_once_the_body_acted(app: Flask, c
     assert acted.status_code == 201, acted.get_json()
     english = client.get(f"/api/v1/complaints/{code}", headers={"Accept-Language": "en"}).get_json()
     assert english["status"] == "triage"  # no bureau holds it; the label says who does
-    assert english["status_label"] == "District A1 Bureau of Supervision: Acted"
+    assert english["status_label"] == "Awaiting triage · District A1 Bureau of Supervision: Acted"
     assert "A1区监察局：已处理" in client.get(f"/track/{code}").get_data(as_text=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
@@ -104,6 +105,7 @@ def test_a_bureau_never_sees_who_reported_misconduct(app: Flask, client: FlaskCl
     assert "王秀英" not in page
 
 
+@pytest.mark.parametrize("config_overrides", [{"PUBLISHED_PHONE_NUMBERS": ("0731-88886666",)}])
 def test_a_bureau_reply_keeps_its_hotline_public_while_the_citizens_number_is_hidden(
     app: Flask, client: FlaskClient
 ) -> None:
@@ -111,10 +113,13 @@ def test_a_bureau_reply_keeps_its_hotline_public_while_the_citizens_number_is_hi
         officer = bearer("env", Role.BUREAU, bureau="XD-A1:environment")
         complaint = routed_complaint(client)
         code = complaint.tracking_code
-    reply = "已安排清理。如有疑问请致电本局0731-88886666，或经办人13912345678。"
+    reply = "已安排清理。如有疑问请致电本局0731-88886666。已致电投诉人座机0731-85551234。"
     assert (
         client.post(f"/api/v1/complaints/{code}/replies", json={"text": reply}, headers=officer).status_code
         == 201
     )
     timeline = client.get(f"/api/v1/complaints/{code}").get_json()["timeline"]
-    assert timeline[-1]["detail"] == "已安排清理。如有疑问请致电本局0731-88886666，或经办人[电话已隐去]。"
+    assert (
+        timeline[-1]["detail"]
+        == "已安排清理。如有疑问请致电本局0731-88886666。已致电投诉人座机[电话已隐去]。"
+    )

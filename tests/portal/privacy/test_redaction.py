@@ -163,13 +163,13 @@ def test_a_mistyped_id_number_is_removed_all_the_same() -> None:
     assert redact("身份证110105194912310021") == f"身份证{ID}"  # wrong check character
 
 
-def test_what_officials_write_keeps_their_office_numbers_but_not_mobiles() -> None:
-    reply = "如有疑问请致电本局热线0731-88886666，或联系经办人13912345678。"
-    assert (
-        redact(reply, keep_landlines=True)
-        == "如有疑问请致电本局热线0731-88886666，或联系经办人[电话已隐去]。"
+def test_published_office_numbers_stay_however_written_and_no_other() -> None:
+    published = ["0731-88886666"]
+    reply = "请致电本局热线(0731)8888 6666或+86 731 88886666；已致电投诉人座机0731-85551234、手机13912345678。"
+    assert redact(reply, published_numbers=published) == (
+        "请致电本局热线(0731)8888 6666或+86 731 88886666；已致电投诉人座机[电话已隐去]、手机[电话已隐去]。"
     )
-    assert "0731-88886666" not in redact(reply)
+    assert "88886666" not in redact(reply)
 
 
 @pytest.mark.parametrize(
