@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 from flask import current_app
 
 from triage import classifier, decisions
 from triage.engine.dataset import Example, fingerprint, read_examples
+from triage.engine.evaluation import Comparison, compare_with_active
 from triage.engine.model import TriageModel
 
 log = logging.getLogger(__name__)
@@ -20,18 +22,54 @@ def staff_examples() -> list[Example]:
     return [Example(title, body, label) for title, body, label in decisions.labelled_examples()]
 
 
-def train_and_activate(examples: list[Example], progress: Callable[[str], None] | None = None) -> str:
-    """Train on ``examples``, register the model with its cross-validated metrics, make it active."""
+@dataclass(frozen=True)
+class TrainingOutcome:
+    version: str
+    activated: bool
+    previous: str | None  # the model active before training
+    comparison: Comparison | None  # None when no model was active (or it could not be read) or when forced
+
+
+def train_and_register(
+    examples: list[Example], progress: Callable[[str], None] | None = None, *, force_activate: bool = False
+) -> TrainingOutcome:
+    """Train on ``examples`` and register the model with its cross-validated metrics.
+
+    The new model becomes active only if it is not worse than the active one on the same complaints, each held
+    out from both (:func:`compare_with_active`), or when ``force_activate`` is given.
+    """
+    say = progress or (lambda _line: None)
     model = TriageModel()
     report = model.fit(examples, progress=progress)
     registry = classifier.registry()
+    previous = registry.active_version()
     version = registry.save(model, report.as_dict(), fingerprint(examples))
-    registry.activate(version)
-    return version
+    comparison = None
+    if previous is not None and not force_activate:
+        try:
+            active = registry.load(previous)
+        except (OSError, KeyError, TypeError, ValueError) as exc:
+            say(f"the active model {previous} cannot be read ({exc}): the new one replaces it")
+        else:
+            say("comparing with the active model")
+            comparison = compare_with_active(model, active, examples)
+            say(comparison.describe())
+    activated = comparison is None or comparison.candidate_not_worse
+    if activated:
+        registry.activate(version)
+    return TrainingOutcome(version, activated, previous, comparison)
 
 
 def retrain() -> None:
     """The retraining job: the configured training data plus every staff decision so far."""
     examples = read_examples(Path(current_app.config["TRIAGE_TRAINING_DATA"])) + staff_examples()
-    version = train_and_activate(examples, progress=log.info)
-    log.info("retrained on %d examples: model %s is active", len(examples), version)
+    outcome = train_and_register(examples, progress=log.info)
+    if outcome.activated:
+        log.info("retrained on %d examples: model %s is active", len(examples), outcome.version)
+    else:
+        log.warning(
+            "retrained on %d examples: model %s is worse than the active %s, which stays active",
+            len(examples),
+            outcome.version,
+            outcome.previous,
+        )

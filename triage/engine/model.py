@@ -17,6 +17,7 @@ Training (``TriageModel.fit``):
 
 from __future__ import annotations
 
+import hashlib
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
@@ -125,6 +126,9 @@ class TriageModel:
         self._featurizer: ComplaintFeaturizer | None = None
         self._ensemble: LinearEnsemble | None = None
         self._stacker: Pipeline | None = None
+        # What the model predicted for each of its training complaints while it was held out (text key ->
+        # category key): lets a later model be compared with this one on complaints neither has seen.
+        self.held_out: dict[str, str] = {}
 
     @property
     def is_fitted(self) -> bool:
@@ -176,6 +180,9 @@ class TriageModel:
         self._featurizer = featurizer
         self.classes = classes
         self.threshold = threshold
+        self.held_out = {
+            text_key(e.title, e.body): classes[int(p)] for e, p in zip(examples, predicted, strict=True)
+        }
         report = TrainingReport(
             n_examples=len(examples),
             n_groups=len(set(groups.tolist())),
@@ -286,6 +293,12 @@ class TriageModel:
                 f"{path} was saved in format {model.format_version}; this code reads {FORMAT_VERSION}"
             )
         return model
+
+
+def text_key(title: str, body: str) -> str:
+    """A complaint's identity up to spacing, as used to keep duplicates in one fold."""
+    normalized = "".join(title.split()) + "\x1f" + "".join(body.split())
+    return hashlib.sha1(normalized.encode("utf-8", "surrogatepass"), usedforsecurity=False).hexdigest()[:16]
 
 
 def _duplicate_groups(examples: Sequence[Example]) -> IntArray:
