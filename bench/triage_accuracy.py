@@ -15,6 +15,8 @@ licence and stays out of it); a relative path is taken from the repository root,
 from __future__ import annotations
 
 import argparse
+import copy
+import dataclasses
 import math
 import os
 import sys
@@ -22,6 +24,9 @@ import time
 from pathlib import Path
 
 import numpy as np
+import opencc
+from sklearn.metrics import f1_score
+from sklearn.model_selection import StratifiedKFold
 
 from bench import misconduct_flag
 from triage.engine.dataset import Example, read_examples
@@ -32,6 +37,7 @@ from triage.engine.threshold import auto_route_figures
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DATA = Path("../shared/data/tipdm2020_messages_labelled.csv")
+SEED_CORPUS = REPO_ROOT / "triage" / "seed" / "complaints.csv"
 # jieba + word TF-IDF (1-2 grams) + LinearSVC on the same split (shared/data/SOURCES.md).
 BASELINE_MACRO_F1 = 0.913
 # Short complaints: a title of at most this many characters, sent without a body.
@@ -51,6 +57,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA, help="CSV with title, body, label, split")
     parser.add_argument("--min-macro-f1", type=float, default=None, help="exit 1 if test macro-F1 is lower")
     parser.add_argument("--all-cores", action="store_true", help="do not pin training to one core")
+    parser.add_argument(
+        "--seed-folds",
+        type=int,
+        default=3,
+        help="folds of the seed corpus for the local-convention figure (0 skips it: it trains that many models)",
+    )
     args = parser.parse_args(argv)
     data = args.data if args.data.is_absolute() else REPO_ROOT / args.data
     train = read_examples(data, "train")
@@ -86,6 +98,9 @@ def main(argv: list[str] | None = None) -> int:
     print(_routing(report))
     print(_routing_after_flags(model, test, report.threshold))
     print(_short_titles(model, test, report.threshold))
+    print(_traditional(model, test, report.threshold))
+    if args.seed_folds:
+        print(_seed_corpus_cv(model, train, args.seed_folds))
     print(
         "\n".join(
             misconduct_flag.report(
@@ -127,6 +142,52 @@ def _routing_after_flags(model: TriageModel, test: list[Example], threshold: flo
         precision, coverage = auto_route_figures(np.where(flagged, -1.0, confidence), correct, threshold)
         parts.append(f"{name}: precision {precision:.4f}, coverage {coverage:.4f}")
     return "test auto-route after misconduct flags (targets: >= 0.98 at >= 0.80): " + "; ".join(parts)
+
+
+def _seed_corpus_cv(model: TriageModel, train: list[Example], folds: int) -> str:
+    """Macro-F1 on our seed corpus: today's model trained on the contest alone, against the contest as a base
+    corpus with the seed corpus as local examples, each seed complaint predicted by a model that did not see it."""
+    seed = read_examples(SEED_CORPUS)
+    truth = [e.label for e in seed]
+    today = f1_score(
+        truth, [p.category for p in model.predict([(e.title, e.body) for e in seed])], average="macro"
+    )
+    predicted = [""] * len(seed)
+    splitter = StratifiedKFold(folds, shuffle=True, random_state=0)
+    for number, (kept, held) in enumerate(splitter.split(np.zeros(len(seed)), truth), start=1):
+        local = TriageModel()
+        local.fit(train + [dataclasses.replace(seed[i], local=True) for i in kept])
+        for i, prediction in zip(
+            held, local.predict([(seed[i].title, seed[i].body) for i in held]), strict=True
+        ):
+            predicted[i] = prediction.category
+        print(
+            f"  seed corpus fold {number}/{folds}: relabelled {sum(local.relabelled.values())} contest complaints",
+            flush=True,
+        )
+    combined = f1_score(truth, predicted, average="macro")
+    return (
+        f"seed corpus ({len(seed)}), macro-F1: contest-trained model (today) {today:.4f}; contest as base + seed as "
+        f"local, {folds}-fold CV over the seed corpus {combined:.4f}"
+    )
+
+
+def _traditional(model: TriageModel, test: list[Example], threshold: float) -> str:
+    """The test split written in Traditional characters, read with and without the conversion to Simplified."""
+    to_traditional = opencc.OpenCC("s2t")
+    items = [(to_traditional.convert(e.title), to_traditional.convert(e.body)) for e in test]
+    parts = []
+    # The same fitted model, once reading the text as it comes (as models did before the conversion).
+    unconverted = copy.copy(model)
+    unconverted.settings = dataclasses.replace(model.settings, simplify=False)
+    for name, reader in (("converted", model), ("read as it comes", unconverted)):
+        predictions = reader.predict(items)
+        correct = [p.category == e.label for p, e in zip(predictions, test, strict=True)]
+        precision, coverage = auto_route_figures([p.confidence for p in predictions], correct, threshold)
+        parts.append(
+            f"{name}: accuracy {np.mean(correct):.4f}, auto-route precision {precision:.4f} at coverage {coverage:.4f}"
+        )
+    return "test in Traditional characters: " + "; ".join(parts)
 
 
 def _short_titles(model: TriageModel, test: list[Example], threshold: float) -> str:

@@ -15,9 +15,8 @@ from triage import classifier
 from triage.engine.dataset import Example, LabelledRow, check_trainable, read_rows
 from triage.engine.evaluation import evaluate, format_report
 from triage.engine.misconduct import detect_misconduct
-from triage.training import staff_examples, train_and_register
-
-TEST_SPLIT = "test"
+from triage.engine.script import is_english
+from triage.training import TEST_SPLIT, base_examples, local_examples, staff_examples, train_and_register
 
 triage_cli = AppGroup("triage", help="Train, evaluate and run the complaint classifier.")
 
@@ -72,6 +71,14 @@ def _training_examples(path: str, split: str | None, include_test: bool) -> list
     "--include-test", is_flag=True, help="Train on rows of split test too (they are left out otherwise)."
 )
 @click.option(
+    "--base",
+    "base_path",
+    type=click.Path(exists=True, dir_okay=False),
+    default=None,
+    help="A base corpus from elsewhere (rows of split test left out); where it disagrees with --data and the "
+    "staff decisions, those local labels win.",
+)
+@click.option(
     "--activate",
     "force_activate",
     is_flag=True,
@@ -83,6 +90,7 @@ def train_command(
     include_corrections: bool,
     if_missing: bool,
     include_test: bool,
+    base_path: str | None,
     force_activate: bool,
 ) -> None:
     """Train a model, print cross-validated figures and save it as a new version.
@@ -93,7 +101,14 @@ def train_command(
     if if_missing and classifier.registry().active_version() is not None:
         click.echo(f"model {classifier.registry().active_version()} is already active")
         return
-    examples = _training_examples(data_path, split, include_test)
+    examples = local_examples(_training_examples(data_path, split, include_test))
+    if base_path:
+        try:
+            base = base_examples(Path(base_path))
+        except (OSError, ValueError) as exc:
+            raise click.ClickException(str(exc)) from exc
+        click.echo(f"adding {len(base)} base examples from {base_path} (local labels win)", err=True)
+        examples = base + examples
     if include_corrections:
         corrections = staff_examples()
         click.echo(f"adding {len(corrections)} staff decisions", err=True)
@@ -153,8 +168,10 @@ def predict_command() -> None:
                     "category": prediction.category,
                     "label": _label(prediction.category),
                     "confidence": round(prediction.confidence, 4),
-                    # As the portal decides: a misconduct flag always goes to a human.
-                    "auto_route": prediction.routes_at(threshold) and not signal.flag,
+                    # As the portal decides: a misconduct flag, or English text, always goes to a human.
+                    "auto_route": prediction.routes_at(threshold)
+                    and not signal.flag
+                    and not is_english(f"{title} {body}"),
                     "misconduct": {"flag": signal.flag, "track": signal.track.value if signal.flag else None},
                 },
                 ensure_ascii=False,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -10,16 +11,27 @@ from pathlib import Path
 from flask import current_app
 
 from triage import classifier, decisions
-from triage.engine.dataset import Example, fingerprint, read_examples
+from triage.engine.dataset import Example, fingerprint, read_examples, read_rows
 from triage.engine.evaluation import Comparison, compare_with_active
 from triage.engine.model import TriageModel
 
 log = logging.getLogger(__name__)
 RETRAIN_JOB = "triage_retrain"
+TEST_SPLIT = "test"
 
 
 def staff_examples() -> list[Example]:
-    return [Example(title, body, label) for title, body, label in decisions.labelled_examples()]
+    """The desk's decisions: local labels, which win where a base corpus disagrees."""
+    return [Example(title, body, label, local=True) for title, body, label in decisions.labelled_examples()]
+
+
+def local_examples(examples: list[Example]) -> list[Example]:
+    return [dataclasses.replace(example, local=True) for example in examples]
+
+
+def base_examples(path: Path) -> list[Example]:
+    """A base corpus: every row but those of split ``test`` (kept for evaluation), not local."""
+    return [row.example for row in read_rows(path) if row.split != TEST_SPLIT]
 
 
 @dataclass(frozen=True)
@@ -62,7 +74,12 @@ def train_and_register(
 
 def retrain() -> None:
     """The retraining job: the configured training data plus every staff decision so far."""
-    examples = read_examples(Path(current_app.config["TRIAGE_TRAINING_DATA"])) + staff_examples()
+    examples = (
+        local_examples(read_examples(Path(current_app.config["TRIAGE_TRAINING_DATA"]))) + staff_examples()
+    )
+    base = current_app.config.get("TRIAGE_BASE_DATA")
+    if base:
+        examples = base_examples(Path(base)) + examples
     outcome = train_and_register(examples, progress=log.info)
     if outcome.activated:
         log.info("retrained on %d examples: model %s is active", len(examples), outcome.version)

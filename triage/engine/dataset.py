@@ -21,11 +21,16 @@ MAX_FIELD_CHARS = 50_000
 
 @dataclass(frozen=True)
 class Example:
-    """One complaint and the key of the category it belongs to."""
+    """One complaint and the key of the category it belongs to.
+
+    ``local`` marks the jurisdiction's own labels (its seed corpus, its desk's decisions) as opposed to a base
+    corpus from elsewhere: where the two disagree, training lets the local ones decide (``ModelSettings``).
+    """
 
     title: str
     body: str
     label: str
+    local: bool = False
 
 
 @dataclass(frozen=True)

@@ -142,7 +142,12 @@ class Comparison:
 def compare_with_active(
     candidate: TriageModel, active: TriageModel, examples: Sequence[Example]
 ) -> Comparison:
-    """Compare ``candidate`` (just trained on ``examples``) with ``active``; see :class:`Comparison`."""
+    """Compare ``candidate`` (just trained on ``examples``) with ``active``; see :class:`Comparison`.
+
+    When ``examples`` mix a base corpus with local ones, only the local ones count: the jurisdiction's labels are
+    what a model is right or wrong about, even where a base corpus files the same complaints elsewhere.
+    """
+    examples = [e for e in examples if e.local] or list(examples)
     if not examples:
         raise ValueError("nothing to compare on")
     keys = [text_key(e.title, e.body) for e in examples]

@@ -36,6 +36,7 @@ import re
 from dataclasses import dataclass, field
 
 from portal.domain import Allegation, PartyMembership, Track
+from triage.engine.script import to_simplified
 
 FLAG_SCORE = 0.5
 # At most this many phrases add up to the score: one allegation repeated is not more evidence.
@@ -257,6 +258,7 @@ _CLAUSE_BREAK = re.compile(r"[，,：:]")
 
 def detect_misconduct(title: str, body: str, allegation: Allegation | None = None) -> MisconductSignal:
     """Flag, track, score and evidence for one complaint; see the module documentation for the rules."""
+    title, body = to_simplified(title), to_simplified(body)  # the lexicon is in Simplified characters
     sentences = [title, *(part for part in _SENTENCE_BREAK.split(body) if part.strip())]
     evidence: list[str] = []
     kinds: list[str] = []

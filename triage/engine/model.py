@@ -17,6 +17,7 @@ Training (``TriageModel.fit``):
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import time
 from collections.abc import Callable, Sequence
@@ -45,6 +46,7 @@ from triage.engine.features import (
     TokenizedComplaint,
 )
 from triage.engine.linear import BaseSpec, FittedLinear, LinearEnsemble, fit_base
+from triage.engine.script import to_simplified
 from triage.engine.threshold import auto_route_figures, choose_threshold
 from triage.engine.tokenizer import Tokenizer
 
@@ -54,6 +56,8 @@ Progress = Callable[[str], None]
 
 # Bumped when a saved model can no longer be read by this code.
 FORMAT_VERSION = 1
+
+LOCAL_WEIGHT = 10.0
 
 DEFAULT_BASES = (
     BaseSpec("nbsvm_char", (CHAR_TEXT, CHAR_TITLE)),
@@ -76,6 +80,16 @@ class ModelSettings:
     # the luckiest one). Aiming half a point higher gave 98.1%.
     threshold_margin: float = 0.005
     seed: int = 0
+    # Traditional characters converted to Simplified before anything reads the text (triage.engine.script).
+    simplify: bool = True
+    # How many base-corpus complaints one local example (Example.local) outweighs, in the base models and the
+    # stacker alike, so that the jurisdiction's convention wins where it disagrees with the base corpus.
+    # Chosen by cross-validation on the seed corpus over a contest-trained base (bench.triage_accuracy).
+    local_weight: float = LOCAL_WEIGHT
+    # Before training on a base corpus and local examples together, relabel the base complaints that a model of
+    # the local examples alone files elsewhere with a confidence reaching its own auto-route threshold: the
+    # base corpus is translated into the local convention where the local data is sure of it.
+    adopt_local_convention: bool = True
 
 
 @dataclass(frozen=True)
@@ -129,6 +143,8 @@ class TriageModel:
         # What the model predicted for each of its training complaints while it was held out (text key ->
         # category key): lets a later model be compared with this one on complaints neither has seen.
         self.held_out: dict[str, str] = {}
+        # Base complaints relabelled to the local convention in the last fit, counted by "from->to".
+        self.relabelled: dict[str, int] = {}
 
     @property
     def is_fitted(self) -> bool:
@@ -139,6 +155,8 @@ class TriageModel:
     def fit(self, examples: Sequence[Example], progress: Progress | None = None) -> TrainingReport:
         say = progress or (lambda _line: None)
         started = time.perf_counter()
+        if getattr(self.settings, "adopt_local_convention", False):
+            examples = self._adopt_local_convention(examples, say)
         classes = tuple(key for key in CATEGORY_KEYS if any(e.label == key for e in examples))
         y = np.array([classes.index(e.label) for e in examples], dtype=np.int64)
         groups = _duplicate_groups(examples)
@@ -149,10 +167,11 @@ class TriageModel:
         blocks = featurizer.fit_transform(complaints)
         say("features: " + ", ".join(f"{name} {count}" for name, count in featurizer.n_features().items()))
         has_body = np.array([bool(e.body.strip()) for e in examples])
+        weight = self._weights(examples)
 
         held_out_scores = np.zeros((len(examples), len(classes) * len(self.settings.bases)))
         for number, (train, test) in enumerate(folds, start=1):
-            ensemble = self._fit_bases(_rows(blocks, train), y[train], len(classes))
+            ensemble = self._fit_bases(_rows(blocks, train), y[train], len(classes), _take(weight, train))
             held_out_scores[test] = ensemble.scores(_rows(blocks, test))
             say(f"fold {number}/{len(folds)}: {len(train)} to train, {len(test)} held out")
         base_f1 = {
@@ -162,7 +181,7 @@ class TriageModel:
         stacker_input = _stacker_input(held_out_scores, has_body)
         held_out_proba = np.zeros((len(examples), len(classes)))
         for train, test in folds:
-            stacker = self._fit_stacker(stacker_input[train], y[train])
+            stacker = self._fit_stacker(stacker_input[train], y[train], _take(weight, train))
             held_out_proba[test] = _probabilities(stacker, stacker_input[test], len(classes))
 
         predicted = held_out_proba.argmax(1)
@@ -175,8 +194,8 @@ class TriageModel:
         per_category = f1_score(y, predicted, average=None, labels=range(len(classes)), zero_division=0.0)
 
         say("refitting on all examples")
-        self._ensemble = self._fit_bases(blocks, y, len(classes))
-        self._stacker = self._fit_stacker(stacker_input, y)
+        self._ensemble = self._fit_bases(blocks, y, len(classes), weight)
+        self._stacker = self._fit_stacker(stacker_input, y, weight)
         self._featurizer = featurizer
         self.classes = classes
         self.threshold = threshold
@@ -233,24 +252,68 @@ class TriageModel:
             folds.append((np.flatnonzero(~held_out), np.flatnonzero(held_out)))
         return folds
 
-    def _fit_bases(self, blocks: dict[str, sparse.csr_matrix], y: IntArray, n_classes: int) -> LinearEnsemble:
+    def _adopt_local_convention(self, examples: Sequence[Example], say: Progress) -> list[Example]:
+        """``examples`` with base complaints relabelled where a model of the local ones alone is sure otherwise."""
+        local = [e for e in examples if e.local]
+        base = [e for e in examples if not e.local]
+        self.relabelled = {}
+        if not local or not base or len({e.label for e in local}) < 2:
+            return list(examples)
+        say(f"learning the local convention from {len(local)} local examples")
+        judge = TriageModel(dataclasses.replace(self.settings, adopt_local_convention=False), self.tokenizer)
+        try:
+            judge.fit(local)
+        except ValueError as exc:  # too few local examples of some category to cross-validate
+            say(f"local examples too few to judge the base corpus ({exc})")
+            return list(examples)
+        relabelled: dict[str, int] = {}
+        adopted = []
+        for example, prediction in zip(base, judge.predict([(e.title, e.body) for e in base]), strict=True):
+            if prediction.category != example.label and prediction.confidence >= judge.threshold:
+                key = f"{example.label}->{prediction.category}"
+                relabelled[key] = relabelled.get(key, 0) + 1
+                example = dataclasses.replace(example, label=prediction.category)
+            adopted.append(example)
+        self.relabelled = relabelled
+        say(f"relabelled {sum(relabelled.values())} base complaints to the local convention: {relabelled}")
+        return adopted + local
+
+    def _weights(self, examples: Sequence[Example]) -> FloatArray | None:
+        """Per-example weights when local and base examples are mixed; ``None`` (all equal) otherwise."""
+        local = np.array([e.local for e in examples])
+        weight = getattr(self.settings, "local_weight", 1.0)
+        if weight == 1.0 or local.all() or not local.any():
+            return None
+        return np.where(local, weight, 1.0)
+
+    def _fit_bases(
+        self,
+        blocks: dict[str, sparse.csr_matrix],
+        y: IntArray,
+        n_classes: int,
+        weight: FloatArray | None = None,
+    ) -> LinearEnsemble:
         fitted: list[FittedLinear] = [
-            fit_base(spec, blocks, y, n_classes, seed=self.settings.seed) for spec in self.settings.bases
+            fit_base(spec, blocks, y, n_classes, seed=self.settings.seed, sample_weight=weight)
+            for spec in self.settings.bases
         ]
         return LinearEnsemble.join(fitted)
 
-    def _fit_stacker(self, features: FloatArray, y: IntArray) -> Pipeline:
+    def _fit_stacker(self, features: FloatArray, y: IntArray, weight: FloatArray | None = None) -> Pipeline:
         # Standardised inputs: the base models' scores differ in scale, and lbfgs converges far faster on
         # comparable ones.
         stacker = make_pipeline(
             StandardScaler(), LogisticRegression(C=self.settings.stacker_c, max_iter=1000)
         )
-        return stacker.fit(features, y)
+        return stacker.fit(features, y, logisticregression__sample_weight=weight)
 
     # --- prediction -----------------------------------------------------------------------------------------
 
     def _tokenize(self, items: Sequence[tuple[str, str]]) -> list[TokenizedComplaint]:
         tokenize = self.tokenizer.tokenize
+        # Models saved before the setting existed read text as it comes.
+        if getattr(self.settings, "simplify", False):
+            items = [(to_simplified(title), to_simplified(body)) for title, body in items]
         return [TokenizedComplaint(title, body, tokenize(title), tokenize(body)) for title, body in items]
 
     def predict_proba(self, items: Sequence[tuple[str, str]]) -> FloatArray:
@@ -308,6 +371,10 @@ def _duplicate_groups(examples: Sequence[Example]) -> IntArray:
         [ids.setdefault(("".join(e.title.split()), "".join(e.body.split())), len(ids)) for e in examples],
         dtype=np.int64,
     )
+
+
+def _take(weight: FloatArray | None, rows: IntArray) -> FloatArray | None:
+    return None if weight is None else weight[rows]
 
 
 def _rows(blocks: dict[str, sparse.csr_matrix], rows: IntArray) -> dict[str, sparse.csr_matrix]:
