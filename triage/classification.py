@@ -44,7 +44,7 @@ def classify(complaint_id: int) -> None:
         _queue(complaint, reason="no active model")
         return
     prediction = classifier.predict(loaded, complaint)
-    threshold = classifier.threshold(loaded)
+    threshold = classifier.threshold_for(loaded, complaint.title, complaint.body)
     assessment.model_version = loaded.version
     assessment.category_key = prediction.category
     assessment.confidence = prediction.confidence

@@ -43,6 +43,12 @@ def threshold(loaded: LoadedModel) -> float:
     return float(configured) if configured is not None else float(loaded.model.threshold)
 
 
+def threshold_for(loaded: LoadedModel, title: str, body: str) -> float:
+    """The configured threshold, or the model's for this complaint (short complaints have their own)."""
+    configured = current_app.config.get("TRIAGE_THRESHOLD")
+    return float(configured) if configured is not None else float(loaded.model.threshold_for(title, body))
+
+
 def predict(loaded: LoadedModel, complaint: Complaint) -> Prediction:
     return loaded.model.predict([(complaint.title, complaint.body)])[0]
 

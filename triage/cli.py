@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import click
+from flask import current_app
 from flask.cli import AppGroup
 
 from portal.domain import Allegation, PartyMembership
@@ -149,6 +150,7 @@ def predict_command() -> None:
     if loaded is None:
         raise click.ClickException("no active model: run `flask triage train` first")
     threshold = classifier.threshold(loaded)
+    fixed = current_app.config.get("TRIAGE_THRESHOLD") is not None
     bad = 0
     for number, raw in enumerate(sys.stdin.buffer, start=1):
         parsed = _parse_line(number, raw)
@@ -169,7 +171,9 @@ def predict_command() -> None:
                     "label": _label(prediction.category),
                     "confidence": round(prediction.confidence, 4),
                     # As the portal decides: a misconduct flag, or English text, always goes to a human.
-                    "auto_route": prediction.routes_at(threshold)
+                    "auto_route": prediction.routes_at(
+                        threshold if fixed else loaded.model.threshold_for(title, body)
+                    )
                     and not signal.flag
                     and not is_english(f"{title} {body}"),
                     "misconduct": {"flag": signal.flag, "track": signal.track.value if signal.flag else None},

@@ -55,8 +55,10 @@ def evaluate(
         truth, predicted, labels=labels, zero_division=0.0
     )
     chosen = model.threshold if threshold is None else threshold
+    # The model's own thresholds, per complaint (short ones have their own), unless one is given.
+    routed = [p.auto_route if threshold is None else p.routes_at(threshold) for p in predictions]
     auto_precision, coverage = auto_route_figures(
-        [p.confidence for p in predictions], np.array(truth) == np.array(predicted), chosen
+        np.where(routed, 1.0, 0.0), np.array(truth) == np.array(predicted), 1.0
     )
     return EvaluationReport(
         n_examples=len(examples),

@@ -58,6 +58,7 @@ Progress = Callable[[str], None]
 FORMAT_VERSION = 1
 
 LOCAL_WEIGHT = 10.0
+SHORT_TITLE = 10
 
 DEFAULT_BASES = (
     BaseSpec("nbsvm_char", (CHAR_TEXT, CHAR_TITLE)),
@@ -124,6 +125,11 @@ class TrainingReport:
     target_precision: float
     cv_auto_route_precision: float
     cv_auto_route_coverage: float
+    # Short complaints (a title alone of at most SHORT_TITLE characters): their own threshold and its figures.
+    short_threshold: float
+    cv_short_examples: int
+    cv_short_auto_route_precision: float
+    cv_short_auto_route_coverage: float
     seconds: float
 
     def as_dict(self) -> dict[str, object]:
@@ -137,6 +143,7 @@ class TriageModel:
         self.format_version = FORMAT_VERSION
         self.classes: tuple[str, ...] = ()
         self.threshold: float = 1.0
+        self.short_threshold: float = 1.0
         self._featurizer: ComplaintFeaturizer | None = None
         self._ensemble: LinearEnsemble | None = None
         self._stacker: Pipeline | None = None
@@ -170,9 +177,22 @@ class TriageModel:
         weight = self._weights(examples)
 
         held_out_scores = np.zeros((len(examples), len(classes) * len(self.settings.bases)))
+        # Short complaints (a title alone, of at most SHORT_TITLE characters) get a threshold of their own, chosen
+        # on the titles of the training complaints that short, each sent alone to the fold models that did not
+        # see it: confidence learnt on long texts promises too much for a few characters.
+        short = np.flatnonzero([len(e.title.strip()) <= SHORT_TITLE for e in examples])
+        short_blocks = (
+            featurizer.transform(self._tokenize([(examples[int(i)].title, "") for i in short]))
+            if len(short)
+            else {}
+        )
+        short_scores = np.zeros((len(short), held_out_scores.shape[1]))
         for number, (train, test) in enumerate(folds, start=1):
             ensemble = self._fit_bases(_rows(blocks, train), y[train], len(classes), _take(weight, train))
             held_out_scores[test] = ensemble.scores(_rows(blocks, test))
+            in_test = np.flatnonzero(np.isin(short, test))
+            if len(in_test):
+                short_scores[in_test] = ensemble.scores(_rows(short_blocks, in_test))
             say(f"fold {number}/{len(folds)}: {len(train)} to train, {len(test)} held out")
         base_f1 = {
             spec.name: _macro_f1(y, held_out_scores[:, i * len(classes) : (i + 1) * len(classes)].argmax(1))
@@ -180,9 +200,14 @@ class TriageModel:
         }
         stacker_input = _stacker_input(held_out_scores, has_body)
         held_out_proba = np.zeros((len(examples), len(classes)))
+        short_input = _stacker_input(short_scores, np.zeros(len(short), dtype=bool))
+        short_proba = np.zeros((len(short), len(classes)))
         for train, test in folds:
             stacker = self._fit_stacker(stacker_input[train], y[train], _take(weight, train))
             held_out_proba[test] = _probabilities(stacker, stacker_input[test], len(classes))
+            in_test = np.flatnonzero(np.isin(short, test))
+            if len(in_test):
+                short_proba[in_test] = _probabilities(stacker, short_input[in_test], len(classes))
 
         predicted = held_out_proba.argmax(1)
         confidence = held_out_proba.max(1)
@@ -191,6 +216,15 @@ class TriageModel:
             confidence, correct, min(1.0, self.settings.target_precision + self.settings.threshold_margin)
         )
         precision, coverage = auto_route_figures(confidence, correct, threshold)
+        short_correct = short_proba.argmax(1) == y[short]
+        short_threshold = choose_threshold(
+            short_proba.max(1),
+            short_correct,
+            min(1.0, self.settings.target_precision + self.settings.threshold_margin),
+        )
+        short_precision, short_coverage = auto_route_figures(
+            short_proba.max(1), short_correct, short_threshold
+        )
         per_category = f1_score(y, predicted, average=None, labels=range(len(classes)), zero_division=0.0)
 
         say("refitting on all examples")
@@ -199,6 +233,7 @@ class TriageModel:
         self._featurizer = featurizer
         self.classes = classes
         self.threshold = threshold
+        self.short_threshold = short_threshold
         self.held_out = {
             text_key(e.title, e.body): classes[int(p)] for e, p in zip(examples, predicted, strict=True)
         }
@@ -216,6 +251,10 @@ class TriageModel:
             target_precision=self.settings.target_precision,
             cv_auto_route_precision=precision,
             cv_auto_route_coverage=coverage,
+            short_threshold=short_threshold,
+            cv_short_examples=len(short),
+            cv_short_auto_route_precision=short_precision,
+            cv_short_auto_route_coverage=short_coverage,
             seconds=time.perf_counter() - started,
         )
         say(
@@ -328,14 +367,23 @@ class TriageModel:
             self._stacker, _stacker_input(self._ensemble.scores(blocks), has_body), len(self.classes)
         )
 
+    def threshold_for(self, title: str, body: str) -> float:
+        """The auto-route threshold for this complaint: short complaints have their own (see ``fit``)."""
+        if is_short(title, body):
+            # Models saved before short complaints had a threshold of their own used the one for all.
+            return max(self.threshold, getattr(self, "short_threshold", self.threshold))
+        return self.threshold
+
     def predict(self, items: Sequence[tuple[str, str]]) -> list[Prediction]:
         probabilities = self.predict_proba(items)
         ranked = np.argsort(-probabilities, axis=1)[:, :3]
         predictions = []
-        for row, order in zip(probabilities, ranked, strict=True):
+        for (title, body), row, order in zip(items, probabilities, ranked, strict=True):
             top = [(self.classes[i], float(row[i])) for i in order]
             confidence = top[0][1]
-            predictions.append(Prediction(top[0][0], confidence, top, confidence >= self.threshold))
+            predictions.append(
+                Prediction(top[0][0], confidence, top, confidence >= self.threshold_for(title, body))
+            )
         return predictions
 
     # --- persistence ----------------------------------------------------------------------------------------
@@ -356,6 +404,11 @@ class TriageModel:
                 f"{path} was saved in format {model.format_version}; this code reads {FORMAT_VERSION}"
             )
         return model
+
+
+def is_short(title: str, body: str) -> bool:
+    """A title alone, of at most :data:`SHORT_TITLE` characters: the complaints that get a threshold of their own."""
+    return not body.strip() and len(title.strip()) <= SHORT_TITLE
 
 
 def text_key(title: str, body: str) -> str:
