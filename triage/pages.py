@@ -16,7 +16,7 @@ from portal.http.pages import make_staff_blueprint, show_refusal
 from portal.models import Complaint
 from portal.refusals import Refusal
 from portal.unit_of_work import commit
-from triage import decisions
+from triage import classifier, decisions
 from triage.forms import REASON_HINT, MisconductReviewForm, RoutingForm
 from triage.training import RETRAIN_JOB
 
@@ -109,10 +109,18 @@ def review(code: str) -> str | Response | tuple[str, int]:
 @desk.post("/retrain")
 @requires_role(Role.TRIAGE)
 def retrain() -> Response:
+    before = classifier.registry().active_version()
     jobs.enqueue(RETRAIN_JOB)
     commit()  # with a worker, this only queues the job; without one (the embedded setup) it trains right here
     if current_app.config["REDIS_URL"]:
-        flash(_("Retraining started in the background. The new model becomes active when it is ready."))
-    else:
+        flash(
+            _(
+                "Retraining started in the background. The new model becomes active when it is ready, "
+                "if it is not worse than the active one."
+            )
+        )
+    elif classifier.registry().active_version() != before:
         flash(_("Retrained. The new model is active."))
+    else:
+        flash(_("Retrained, but the new model was worse than the active one, which stays active."))
     return redirect(url_for("triage_desk.queue"))
