@@ -12,8 +12,8 @@ can argue with each rule. The title is read with every sentence of the body:
   专项资金 …) is enough; for collusion (勾结, 串通, 买通), an office anywhere in the sentence.
   An office the citizen merely turns to (请相关部门处理, 投诉到市场监管局, 尊敬的王书记) does not count, and
   generic roles (领导, 工作人员, 负责人) do not count in a sentence about a company or shop.
-- **Inaction** (不作为, 推诿, 踢皮球, 不闻不问 …) with an office as its subject flags only in the headline (the
-  title or the first sentence of the body), where it is what the complaint is about (住建局不作为). Said in
+- **Inaction** (不作为, 推诿, 踢皮球, 不闻不问 …) with an office as its subject flags only in the title, or in a
+  complaint whose title names an office: then it is what the complaint is about (住建局对违建不作为). Said in
   passing in the body (…社区也不作为), or rhetorically (难道主管部门都可以不作为吗), it adds to other evidence but
   does not flag by itself: in a labelled sample of contest messages, such inaction-only flags were mostly not
   allegations. Decision: 物业不作为 is a service complaint for the housing bureau, not official misconduct; a
@@ -39,7 +39,8 @@ from portal.domain import Allegation, PartyMembership, Track
 from triage.engine.script import to_simplified
 
 FLAG_SCORE = 0.5
-# At most this many phrases add up to the score: one allegation repeated is not more evidence.
+# At most this many kinds of misconduct add up to the score, each by its strongest phrase: one allegation
+# repeated, or said in other words, is not more evidence.
 SCORED_PHRASES = 3
 # Body sentences read together with the title when judging a phrase in the title.
 _TITLE_CONTEXT = 2
@@ -211,7 +212,7 @@ _EN_OFFICE = re.compile(
 _EN_PARTY = re.compile(
     r"\b(?:party\s+(?:secretary|members?|committee)|cadres?|mayor|village\s+(?:head|chief))\b", re.IGNORECASE
 )
-# Weight of contextual inaction outside the headline: evidence beside other phrases, never a flag by itself.
+# Weight of contextual inaction said in passing: evidence beside other phrases, never a flag by itself.
 _PASSING_INACTION = 0.35
 
 # Offices and officials with public power.
