@@ -62,6 +62,10 @@ class Settings:
     TRIAGE_TRAINING_DATA: str = str(
         Path(__file__).resolve().parent.parent / "triage" / "seed" / "complaints.csv"
     )
+    # Optional base corpus from elsewhere (e.g. another region's labelled history), trained on together with the
+    # local data above and the staff decisions; where they disagree the local labels win. Rows of split "test"
+    # are left out.
+    TRIAGE_BASE_DATA: str | None = None
     REPLY_DEADLINE_DAYS: int = _DEADLINES.bureau_reply_days
     ACKNOWLEDGE_DEADLINE_DAYS: int = _DEADLINES.acknowledge_days
     OUTCOME_DEADLINE_DAYS: int = _DEADLINES.outcome_days
@@ -302,6 +306,7 @@ def settings_from_env(environ: Mapping[str, str], instance_path: Path) -> Settin
         CONTACT_KEYS=_contact_keys(environ),
         TRIAGE_THRESHOLD=_float_or_none(environ, "TRIAGE_THRESHOLD"),
         TRIAGE_TRAINING_DATA=environ.get("TRIAGE_TRAINING_DATA") or Settings.TRIAGE_TRAINING_DATA,
+        TRIAGE_BASE_DATA=environ.get("TRIAGE_BASE_DATA") or None,
         REPLY_DEADLINE_DAYS=_int(environ, "REPLY_DEADLINE_DAYS", Settings.REPLY_DEADLINE_DAYS),
         ACKNOWLEDGE_DEADLINE_DAYS=_int(
             environ, "ACKNOWLEDGE_DEADLINE_DAYS", Settings.ACKNOWLEDGE_DEADLINE_DAYS

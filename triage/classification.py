@@ -44,7 +44,7 @@ def classify(complaint_id: int) -> None:
         _queue(complaint, reason="no active model")
         return
     prediction = classifier.predict(loaded, complaint)
-    threshold = classifier.threshold(loaded)
+    threshold = classifier.threshold_for(loaded, complaint.title, complaint.body)
     assessment.model_version = loaded.version
     assessment.category_key = prediction.category
     assessment.confidence = prediction.confidence
@@ -54,6 +54,9 @@ def classify(complaint_id: int) -> None:
         # A human decides where an allegation goes: auto-routing could hand it to the very bureau it accuses,
         # whose officers would then see the complainant's contact details.
         _queue(complaint, reason="misconduct flagged")
+    elif classifier.is_english(complaint):
+        # The model learnt from Chinese complaints: its confidence on English text means nothing.
+        _queue(complaint, reason=ENGLISH_REASON)
     elif prediction.routes_at(threshold):
         assessment.auto_routed = True
         route(
@@ -66,6 +69,9 @@ def classify(complaint_id: int) -> None:
         )
     else:
         _queue(complaint, reason="below threshold")
+
+
+ENGLISH_REASON = "written in English: the model reads Chinese"
 
 
 def _model_actor(loaded: classifier.LoadedModel | None) -> str:

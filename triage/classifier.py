@@ -14,6 +14,7 @@ from flask import current_app
 from portal.app_cache import per_app
 from portal.domain import Allegation, PartyMembership
 from portal.models import Complaint
+from triage.engine import script
 from triage.engine.misconduct import MisconductSignal, detect_misconduct
 from triage.engine.model import Prediction, TriageModel
 from triage.engine.registry import ModelRegistry
@@ -42,8 +43,19 @@ def threshold(loaded: LoadedModel) -> float:
     return float(configured) if configured is not None else float(loaded.model.threshold)
 
 
+def threshold_for(loaded: LoadedModel, title: str, body: str) -> float:
+    """The configured threshold, or the model's for this complaint (short complaints have their own)."""
+    configured = current_app.config.get("TRIAGE_THRESHOLD")
+    return float(configured) if configured is not None else float(loaded.model.threshold_for(title, body))
+
+
 def predict(loaded: LoadedModel, complaint: Complaint) -> Prediction:
     return loaded.model.predict([(complaint.title, complaint.body)])[0]
+
+
+def is_english(complaint: Complaint) -> bool:
+    """An English complaint goes to the desk: the model was trained on Chinese ones."""
+    return script.is_english(f"{complaint.title} {complaint.body}")
 
 
 def misconduct_signal(complaint: Complaint) -> MisconductSignal:

@@ -5,27 +5,53 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
+from typing import Any
 
 import click
+from flask import current_app
 from flask.cli import AppGroup
 
 from portal.domain import Allegation, PartyMembership
 from triage import classifier
-from triage.engine.dataset import Example, read_examples
+from triage.engine.dataset import Example, LabelledRow, check_trainable, read_rows
 from triage.engine.evaluation import evaluate, format_report
 from triage.engine.misconduct import detect_misconduct
-from triage.training import staff_examples, train_and_activate
+from triage.engine.script import is_english
+from triage.training import TEST_SPLIT, base_examples, local_examples, staff_examples, train_and_register
 
 triage_cli = AppGroup("triage", help="Train, evaluate and run the complaint classifier.")
 
 
 def _examples(path: str, split: str | None) -> list[Example]:
+    return [row.example for row in _rows(path, split)]
+
+
+def _rows(path: str, split: str | None) -> list[LabelledRow]:
     try:
-        examples = read_examples(Path(path), split)
+        rows = read_rows(Path(path), split)
     except (OSError, ValueError) as exc:
         raise click.ClickException(str(exc)) from exc
-    if not examples:
-        raise click.ClickException(f"no examples in {path}" + (f" with split {split!r}" if split else ""))
+    if not rows:
+        raise click.ClickException(
+            f"{path}: no examples" + (f" with split {split!r}: check the split column" if split else "")
+        )
+    return rows
+
+
+def _training_examples(path: str, split: str | None, include_test: bool) -> list[Example]:
+    """The rows to train on; rows of split ``test`` only when asked (by ``--split test`` or ``--include-test``)."""
+    rows = _rows(path, split)
+    test = [row.row for row in rows if row.split == TEST_SPLIT]
+    if test and split is None and not include_test:
+        raise click.ClickException(
+            f"{path}: {len(test)} rows (the first is row {test[0]}) belong to split {TEST_SPLIT!r}, kept for "
+            "evaluation: train with --split train, or add --include-test to train on them too"
+        )
+    examples = [row.example for row in rows]
+    try:
+        check_trainable(examples, path + (f" (split {split!r})" if split else ""))
+    except ValueError as exc:
+        raise click.ClickException(str(exc)) from exc
     return examples
 
 
@@ -42,21 +68,67 @@ def _examples(path: str, split: str | None) -> list[Example]:
     "--include-corrections", is_flag=True, help="Add the categories staff decided at the triage desk."
 )
 @click.option("--if-missing", is_flag=True, help="Do nothing if a model is already active (for `make run`).")
-def train_command(data_path: str, split: str | None, include_corrections: bool, if_missing: bool) -> None:
-    """Train a model, print cross-validated figures, save it as a new version and make it active."""
+@click.option(
+    "--include-test", is_flag=True, help="Train on rows of split test too (they are left out otherwise)."
+)
+@click.option(
+    "--base",
+    "base_path",
+    type=click.Path(exists=True, dir_okay=False),
+    default=None,
+    help="A base corpus from elsewhere (rows of split test left out); where it disagrees with --data and the "
+    "staff decisions, those local labels win.",
+)
+@click.option(
+    "--activate",
+    "force_activate",
+    is_flag=True,
+    help="Make the new model active even if it is worse than the active one.",
+)
+def train_command(
+    data_path: str,
+    split: str | None,
+    include_corrections: bool,
+    if_missing: bool,
+    include_test: bool,
+    base_path: str | None,
+    force_activate: bool,
+) -> None:
+    """Train a model, print cross-validated figures and save it as a new version.
+
+    The new version becomes active if it is not worse than the active one on the same complaints, each held out
+    from both (or with --activate).
+    """
     if if_missing and classifier.registry().active_version() is not None:
         click.echo(f"model {classifier.registry().active_version()} is already active")
         return
-    examples = _examples(data_path, split)
+    examples = local_examples(_training_examples(data_path, split, include_test))
+    if base_path:
+        try:
+            base = base_examples(Path(base_path))
+        except (OSError, ValueError) as exc:
+            raise click.ClickException(str(exc)) from exc
+        click.echo(f"adding {len(base)} base examples from {base_path} (local labels win)", err=True)
+        examples = base + examples
     if include_corrections:
         corrections = staff_examples()
         click.echo(f"adding {len(corrections)} staff decisions", err=True)
         examples += corrections
     click.echo(f"training on {len(examples)} examples", err=True)
-    version = train_and_activate(examples, progress=lambda line: click.echo(line, err=True))
-    info = next(item for item in classifier.registry().versions() if item.version == version)
+    outcome = train_and_register(
+        examples, progress=lambda line: click.echo(line, err=True), force_activate=force_activate
+    )
+    info = classifier.registry().info(outcome.version)
     click.echo(json.dumps(info.metrics, ensure_ascii=False, indent=2))
-    click.echo(f"active model: {version}")
+    if outcome.activated:
+        click.echo(f"active model: {outcome.version}")
+    else:
+        detail = f": {outcome.comparison.describe()}" if outcome.comparison else ""
+        click.echo(
+            f"model {outcome.version} is worse than the active one{detail}; it is saved but not active "
+            f"(`flask triage activate {outcome.version}` or train with --activate to use it anyway)"
+        )
+        click.echo(f"active model: {outcome.previous}")
 
 
 @triage_cli.command("evaluate")
@@ -78,14 +150,17 @@ def predict_command() -> None:
     if loaded is None:
         raise click.ClickException("no active model: run `flask triage train` first")
     threshold = classifier.threshold(loaded)
-    for number, line in enumerate(sys.stdin, start=1):
-        if not line.strip():
+    fixed = current_app.config.get("TRIAGE_THRESHOLD") is not None
+    bad = 0
+    for number, raw in enumerate(sys.stdin.buffer, start=1):
+        parsed = _parse_line(number, raw)
+        if isinstance(parsed, str):
+            bad += 1
+            click.echo(parsed, err=True)
             continue
-        try:
-            item = json.loads(line)
-            title, body = str(item.get("title") or ""), str(item.get("body") or "")
-        except (ValueError, AttributeError) as exc:
-            raise click.ClickException(f"line {number}: not a JSON object") from exc
+        if parsed is None:
+            continue
+        item, title, body = parsed
         prediction = loaded.model.predict([(title, body)])[0]
         signal = detect_misconduct(title, body, _allegation(item.get("misconduct")))
         click.echo(
@@ -95,13 +170,46 @@ def predict_command() -> None:
                     "category": prediction.category,
                     "label": _label(prediction.category),
                     "confidence": round(prediction.confidence, 4),
-                    # As the portal decides: a misconduct flag always goes to a human.
-                    "auto_route": prediction.routes_at(threshold) and not signal.flag,
+                    # As the portal decides: a misconduct flag, or English text, always goes to a human.
+                    "auto_route": prediction.routes_at(
+                        threshold if fixed else loaded.model.threshold_for(title, body)
+                    )
+                    and not signal.flag
+                    and not is_english(f"{title} {body}"),
                     "misconduct": {"flag": signal.flag, "track": signal.track.value if signal.flag else None},
                 },
                 ensure_ascii=False,
             )
         )
+    if bad:
+        raise click.ClickException(f"{bad} line(s) skipped (see above); the others were predicted")
+
+
+def _parse_line(number: int, raw: bytes) -> tuple[dict[str, Any], str, str] | str | None:
+    """A line of ``predict``'s input as (item, title, body); ``None`` for a blank line; else the error to print."""
+    try:
+        line = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        return f"line {number}: not UTF-8 (byte 0x{raw[exc.start]:02x} at {exc.start}): send UTF-8 text"
+    if not line.strip():
+        return None
+    try:
+        item = json.loads(line)
+    except ValueError:
+        item = None
+    if not isinstance(item, dict):
+        return f'line {number}: not a JSON object: send one {{"id", "title", "body"}} object per line'
+    title, body = str(item.get("title") or ""), str(item.get("body") or "")
+    for name, text in (("title", title), ("body", body)):
+        try:
+            text.encode("utf-8")
+        except UnicodeEncodeError as exc:
+            return (
+                f"line {number} (id {item.get('id')!r}): the {name} has a lone surrogate "
+                f"(\\u{ord(text[exc.start]):04x} at character {exc.start}): escape characters outside the BMP as "
+                "a surrogate pair, or drop it"
+            )
+    return item, title, body
 
 
 def _allegation(value: object) -> Allegation | None:
@@ -131,11 +239,16 @@ def versions_command() -> None:
     registry = classifier.registry()
     active = registry.active_version()
     for info in registry.versions():
-        macro = info.metrics.get("cv_macro_f1")
+        metrics = info.metrics
         click.echo(
-            f"{'*' if info.version == active else ' '} {info.version}  cv_macro_f1={macro}  "
-            f"data={info.data_fingerprint[:12]}"
+            f"{'*' if info.version == active else ' '} {info.version}  cv_macro_f1={_figure(metrics.get('cv_macro_f1'))}"
+            f"  threshold={info.threshold:.4f}  coverage={_figure(metrics.get('cv_auto_route_coverage'))}"
+            f"  rows={metrics.get('n_examples', '?')}  data={info.data_fingerprint[:12]}"
         )
+
+
+def _figure(value: object) -> str:
+    return f"{value:.4f}" if isinstance(value, int | float) else "?"
 
 
 @triage_cli.command("prune")

@@ -6,9 +6,11 @@ step on the run (committed as it goes), so the desk shows what it is doing while
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import re
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -21,7 +23,8 @@ from portal.extensions import db
 from portal.models import StaffUser, utcnow
 from portal.refusals import N_, Conflict
 from triage import classifier, decisions
-from triage.engine.dataset import Example, fingerprint, read_examples
+from triage.engine.dataset import Example, fingerprint, read_examples, read_rows
+from triage.engine.evaluation import Comparison, compare_with_active
 from triage.engine.model import TriageModel
 from triage.models import TrainingRun, TrainingState
 
@@ -40,18 +43,59 @@ class TrainingUnderWay(Conflict):
     message = N_("A retraining is already under way; its progress is shown on the desk.")
 
 
+TEST_SPLIT = "test"
+
+
 def staff_examples() -> list[Example]:
-    return [Example(title, body, label) for title, body, label in decisions.labelled_examples()]
+    """The desk's decisions: local labels, which win where a base corpus disagrees."""
+    return [Example(title, body, label, local=True) for title, body, label in decisions.labelled_examples()]
 
 
-def train_and_activate(examples: list[Example], progress: Callable[[str], None] | None = None) -> str:
-    """Train on ``examples``, register the model with its cross-validated metrics, make it active."""
+def local_examples(examples: list[Example]) -> list[Example]:
+    return [dataclasses.replace(example, local=True) for example in examples]
+
+
+def base_examples(path: Path) -> list[Example]:
+    """A base corpus: every row but those of split ``test`` (kept for evaluation), not local."""
+    return [row.example for row in read_rows(path) if row.split != TEST_SPLIT]
+
+
+@dataclass(frozen=True)
+class TrainingOutcome:
+    version: str
+    activated: bool
+    previous: str | None  # the model active before training
+    comparison: Comparison | None  # None when no model was active (or it could not be read) or when forced
+
+
+def train_and_register(
+    examples: list[Example], progress: Callable[[str], None] | None = None, *, force_activate: bool = False
+) -> TrainingOutcome:
+    """Train on ``examples`` and register the model with its cross-validated metrics.
+
+    The new model becomes active only if it is not worse than the active one on the same complaints, each held
+    out from both (:func:`compare_with_active`), or when ``force_activate`` is given.
+    """
+    say = progress or (lambda _line: None)
     model = TriageModel()
     report = model.fit(examples, progress=progress)
     registry = classifier.registry()
+    previous = registry.active_version()
     version = registry.save(model, report.as_dict(), fingerprint(examples))
-    registry.activate(version)
-    return version
+    comparison = None
+    if previous is not None and not force_activate:
+        try:
+            active = registry.load(previous)
+        except (OSError, KeyError, TypeError, ValueError) as exc:
+            say(f"the active model {previous} cannot be read ({exc}): the new one replaces it")
+        else:
+            say("comparing with the active model")
+            comparison = compare_with_active(model, active, examples)
+            say(comparison.describe())
+    activated = comparison is None or comparison.candidate_not_worse
+    if activated:
+        registry.activate(version)
+    return TrainingOutcome(version, activated, previous, comparison)
 
 
 def latest_run() -> TrainingRun | None:
@@ -103,6 +147,15 @@ def _report(run: TrainingRun) -> Callable[[str], None]:
     return say
 
 
+def training_examples() -> list[Example]:
+    """What the retraining learns from: the base corpus if set, the local labels, and every staff decision."""
+    examples = (
+        local_examples(read_examples(Path(current_app.config["TRIAGE_TRAINING_DATA"]))) + staff_examples()
+    )
+    base = current_app.config.get("TRIAGE_BASE_DATA")
+    return base_examples(Path(base)) + examples if base else examples
+
+
 def retrain(run_id: int | None = None) -> None:
     """The retraining job: the configured training data plus every staff decision so far."""
     run = db.session.get(TrainingRun, run_id) if run_id is not None else None
@@ -112,8 +165,8 @@ def retrain(run_id: int | None = None) -> None:
         run.state, run.started_at, run.progress, run.fraction = TrainingState.RUNNING, utcnow(), None, 0.0
         db.session.commit()
     try:
-        examples = read_examples(Path(current_app.config["TRIAGE_TRAINING_DATA"])) + staff_examples()
-        version = train_and_activate(examples, progress=_report(run) if run else log.info)
+        examples = training_examples()
+        outcome = train_and_register(examples, progress=_report(run) if run else log.info)
     except Exception as error:
         db.session.rollback()
         if run is not None:
@@ -125,8 +178,16 @@ def retrain(run_id: int | None = None) -> None:
         raise
     if run is not None:
         run.state, run.finished_at, run.fraction = TrainingState.FINISHED, utcnow(), 1.0
-        run.examples, run.model_version, run.progress = len(examples), version, None
-    log.info("retrained on %d examples: model %s is active", len(examples), version)
+        run.examples, run.model_version, run.progress = len(examples), outcome.version, None
+    if outcome.activated:
+        log.info("retrained on %d examples: model %s is active", len(examples), outcome.version)
+    else:
+        log.warning(
+            "retrained on %d examples: model %s is worse than the active %s, which stays active",
+            len(examples),
+            outcome.version,
+            outcome.previous,
+        )
 
 
 def step_text(run: TrainingRun) -> str:
@@ -137,6 +198,13 @@ def step_text(run: TrainingRun) -> str:
         return _("Waiting for a worker to start the training.")
     if run.state is TrainingState.FAILED:
         return _("The training failed; the previous model stays active.")
+    if run.state is TrainingState.FINISHED and classifier.registry().active_version() != run.model_version:
+        return _(
+            "Finished: model %(version)s, trained on %(count)d examples, was worse than the active one, "
+            "which stays active.",
+            version=run.model_version or "",
+            count=run.examples or 0,
+        )
     if run.state is TrainingState.FINISHED:
         return _(
             "Finished: model %(version)s, trained on %(count)d examples, is active.",

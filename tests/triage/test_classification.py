@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import opencc
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
@@ -13,6 +14,7 @@ from portal.models import ComplaintStatus, Event, RoutedBy
 from tests.factories import file_via_api
 from tests.triage.texts import CLEAR_ENVIRONMENT, VAGUE
 from triage import decisions
+from triage.classification import ENGLISH_REASON
 from triage.models import Assessment, MisconductReview
 
 
@@ -89,3 +91,31 @@ def test_without_an_active_model_everything_waits_for_a_human(app: Flask, client
     code = file_via_api(client, **CLEAR_ENVIRONMENT)["tracking_code"]
     with app.app_context():
         assert find_by_code(code).status is ComplaintStatus.TRIAGE
+
+
+def test_an_english_complaint_waits_for_a_human_with_the_reason(app: Flask, client: FlaskClient) -> None:
+    # Even at a threshold every prediction reaches: the model's confidence on English text means nothing.
+    app.config["TRIAGE_THRESHOLD"] = 0.0
+    code = file_via_api(
+        client,
+        title="Bus stop blocked by street stalls",
+        body="The bus stop outside my building has been blocked by food stalls for a month; we wait in the road.",
+    )["tracking_code"]
+    with app.app_context():
+        complaint = find_by_code(code)
+        assert complaint.status is ComplaintStatus.TRIAGE
+        queued = db.session.scalars(select(Event).where(Event.kind == "queued_for_triage")).one()
+        assert queued.payload["reason"] == ENGLISH_REASON
+
+
+def test_a_complaint_in_traditional_characters_is_routed_like_its_simplified_text(
+    app: Flask, client: FlaskClient
+) -> None:
+    to_traditional = opencc.OpenCC("s2t")
+    traditional = {key: to_traditional.convert(value) for key, value in CLEAR_ENVIRONMENT.items()}
+    assert traditional != CLEAR_ENVIRONMENT
+    code = file_via_api(client, **traditional)["tracking_code"]
+    with app.app_context():
+        complaint = find_by_code(code)
+        assert complaint.status is ComplaintStatus.ROUTED
+        assert complaint.bureau.code == "XD-A1:environment"

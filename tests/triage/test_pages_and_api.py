@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import csv
+from pathlib import Path
+
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
@@ -11,7 +14,9 @@ from portal.complaints.lookup import find_by_code
 from portal.domain import Role
 from portal.extensions import db
 from tests.factories import PASSWORD, bearer, file_via_api, make_staff
+from tests.triage.conftest import SEED_CORPUS
 from triage import decisions
+from triage.engine.dataset import read_examples
 from triage.models import MisconductReview
 
 VAGUE = {"title": "请领导关注一下", "body": "这个问题已经反映很多次了，希望有关部门重视，尽快解决。"}
@@ -228,3 +233,33 @@ def test_a_complaint_never_goes_to_the_bureau_it_accuses(app: Flask, client: Fla
         headers=headers,
     )
     assert elsewhere.status_code == 201
+
+
+def test_retraining_from_the_desk_says_when_the_new_model_stays_inactive(
+    app: Flask, client: FlaskClient, tmp_path: Path
+) -> None:
+    from triage import classifier
+
+    # Four complaints per category: a model far worse than the active one, trained on all 458.
+    examples = read_examples(SEED_CORPUS)
+    small = [
+        e for key in sorted({e.label for e in examples}) for e in [x for x in examples if x.label == key][:4]
+    ]
+    data = tmp_path / "small.csv"
+    with data.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["title", "body", "label"])
+        writer.writerows([e.title, e.body, e.label] for e in small)
+    app.config["TRIAGE_TRAINING_DATA"] = str(data)
+    sign_in(app, client)
+    with app.app_context():
+        before = classifier.registry().active_version()
+    from portal import jobs
+
+    assert client.post("/staff/triage/retrain").status_code == 302
+    assert jobs.wait_for_background(120, app)
+    page = client.get("/staff/triage/")
+    assert "不如当前模型，当前模型继续使用" in page.get_data(as_text=True)
+    with app.app_context():
+        assert classifier.registry().active_version() == before
+        assert len(classifier.registry().versions()) == 2  # saved, not active

@@ -19,16 +19,16 @@ from triage import classifier, training
 def gated(monkeypatch: pytest.MonkeyPatch) -> threading.Event:
     """The real training, held after its first steps until the test opens the gate."""
     gate = threading.Event()
-    real = training.train_and_activate
+    real = training.train_and_register
 
-    def held(examples: list, progress: Callable[[str], None] | None = None) -> str:
+    def held(examples: list, progress: Callable[[str], None] | None = None) -> training.TrainingOutcome:
         assert progress is not None
         progress(f"segmenting {len(examples)} complaints")
         progress("fold 2/5: 300 to train, 75 held out")
         assert gate.wait(30), "the test never opened the gate"
         return real(examples, progress=progress)
 
-    monkeypatch.setattr(training, "train_and_activate", held)
+    monkeypatch.setattr(training, "train_and_register", held)
     return gate
 
 
@@ -73,10 +73,10 @@ def test_retrain_now_returns_at_once_and_the_desk_follows_the_run(
 def test_a_failed_run_says_so_and_keeps_the_model(
     app: Flask, client: FlaskClient, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    def broken(examples: list, progress: Callable[[str], None] | None = None) -> str:
+    def broken(examples: list, progress: Callable[[str], None] | None = None) -> training.TrainingOutcome:
         raise ValueError("only one category in the data")
 
-    monkeypatch.setattr(training, "train_and_activate", broken)
+    monkeypatch.setattr(training, "train_and_register", broken)
     sign_in(app, client)
     with app.app_context():
         active = classifier.registry().active_version()

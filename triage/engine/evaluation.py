@@ -11,7 +11,7 @@ from sklearn.metrics import accuracy_score, f1_score, precision_recall_fscore_su
 
 from triage.engine.categories import CATEGORY_KEYS, category_info
 from triage.engine.dataset import Example
-from triage.engine.model import TriageModel
+from triage.engine.model import TriageModel, text_key
 from triage.engine.threshold import auto_route_figures
 
 
@@ -55,8 +55,10 @@ def evaluate(
         truth, predicted, labels=labels, zero_division=0.0
     )
     chosen = model.threshold if threshold is None else threshold
+    # The model's own thresholds, per complaint (short ones have their own), unless one is given.
+    routed = [p.auto_route if threshold is None else p.routes_at(threshold) for p in predictions]
     auto_precision, coverage = auto_route_figures(
-        [p.confidence for p in predictions], np.array(truth) == np.array(predicted), chosen
+        np.where(routed, 1.0, 0.0), np.array(truth) == np.array(predicted), 1.0
     )
     return EvaluationReport(
         n_examples=len(examples),
@@ -108,3 +110,70 @@ def format_report(report: EvaluationReport) -> str:
     )
     lines.append(f"macro_f1={report.macro_f1:.4f}")
     return "\n".join(lines)
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """A newly trained model against the active one, on the same complaints, each held out from both.
+
+    The new model is judged by its out-of-fold predictions. The active one by its own out-of-fold predictions
+    for the complaints it was trained on (``active_held_out``), and by plain prediction for those it never saw
+    (``active_unseen``). A model saved before held-out predictions were kept has none, so every complaint is
+    predicted plainly, which favours it where it was trained on them (``active_may_have_seen``).
+    """
+
+    n_examples: int
+    candidate_macro_f1: float
+    active_macro_f1: float
+    active_held_out: int
+    active_unseen: int
+    active_may_have_seen: bool
+
+    @property
+    def candidate_not_worse(self) -> bool:
+        return self.candidate_macro_f1 >= self.active_macro_f1
+
+    def describe(self) -> str:
+        caveat = " (the active model kept no held-out predictions: it may have trained on these)"
+        return (
+            f"on the same {self.n_examples} complaints, held out: new macro-F1 {self.candidate_macro_f1:.4f}, "
+            f"active {self.active_macro_f1:.4f}" + (caveat if self.active_may_have_seen else "")
+        )
+
+
+def compare_with_active(
+    candidate: TriageModel, active: TriageModel, examples: Sequence[Example]
+) -> Comparison:
+    """Compare ``candidate`` (just trained on ``examples``) with ``active``; see :class:`Comparison`.
+
+    When ``examples`` mix a base corpus with local ones, only the local ones count: the jurisdiction's labels are
+    what a model is right or wrong about, even where a base corpus files the same complaints elsewhere.
+    """
+    examples = [e for e in examples if e.local] or list(examples)
+    if not examples:
+        raise ValueError("nothing to compare on")
+    keys = [text_key(e.title, e.body) for e in examples]
+    missing = [key for key in keys if key not in candidate.held_out]
+    if missing:
+        raise ValueError("the new model was not trained on these examples")
+    candidate_predicted = [candidate.held_out[key] for key in keys]
+    own: dict[str, str] = getattr(active, "held_out", None) or {}
+    unseen = [index for index, key in enumerate(keys) if key not in own]
+    fresh = active.predict([(examples[i].title, examples[i].body) for i in unseen]) if unseen else []
+    active_predicted = [own.get(key, "") for key in keys]
+    for index, prediction in zip(unseen, fresh, strict=True):
+        active_predicted[index] = prediction.category
+    truth = [e.label for e in examples]
+    labels = [key for key in CATEGORY_KEYS if key in set(truth)]
+
+    def macro(predicted: list[str]) -> float:
+        return float(f1_score(truth, predicted, labels=labels, average="macro", zero_division=0.0))
+
+    return Comparison(
+        n_examples=len(examples),
+        candidate_macro_f1=macro(candidate_predicted),
+        active_macro_f1=macro(active_predicted),
+        active_held_out=len(examples) - len(unseen),
+        active_unseen=len(unseen),
+        active_may_have_seen=not own,
+    )

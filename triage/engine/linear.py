@@ -57,17 +57,24 @@ def _split_columns(
 
 
 def _nbsvm(
-    X: sparse.csr_matrix, y: IntArray, n_classes: int, c: float, seed: int
+    X: sparse.csr_matrix,
+    y: IntArray,
+    n_classes: int,
+    c: float,
+    seed: int,
+    sample_weight: FloatArray | None = None,
 ) -> tuple[FloatArray, FloatArray]:
     """NB-SVM (Wang & Manning 2012): one-vs-rest linear SVMs on features scaled by naive Bayes ratios.
 
     The log-count ratio of a feature says how much more often it occurs (present or not, Laplace-smoothed) in
-    the category than elsewhere; scaling by it lets the SVM start from what naive Bayes knows.
+    the category than elsewhere; scaling by it lets the SVM start from what naive Bayes knows. With
+    ``sample_weight`` a document counts that many times, in the ratios and in the SVM's loss.
     """
+    weight = np.ones(len(y)) if sample_weight is None else np.asarray(sample_weight, dtype=np.float64)
     present = X.copy()
     present.data[:] = 1.0
     # Documents containing each feature, per category: one sparse product instead of a slice per category.
-    membership = sparse.csr_matrix((np.ones(len(y)), (y, np.arange(len(y)))), shape=(n_classes, len(y)))
+    membership = sparse.csr_matrix((weight, (y, np.arange(len(y)))), shape=(n_classes, len(y)))
     containing = np.asarray((membership @ present).todense())
     everywhere = containing.sum(axis=0)
     coefficients = np.zeros((n_classes, X.shape[1]))
@@ -83,17 +90,23 @@ def _nbsvm(
         scaled.data = X.data * ratio[X.indices]
         # A tolerance of 1e-2 instead of 1e-4 halves the training time; the weights agree to five digits.
         svm = LinearSVC(C=c, tol=1e-2, random_state=seed, max_iter=5000)
-        svm.fit(scaled, inside.astype(np.int64))
+        svm.fit(scaled, inside.astype(np.int64), sample_weight=None if sample_weight is None else weight)
         coefficients[category] = ratio * svm.coef_.ravel()
         intercepts[category] = svm.intercept_[0]
     return coefficients, intercepts
 
 
 def fit_base(
-    spec: BaseSpec, blocks: Mapping[str, sparse.csr_matrix], y: IntArray, n_classes: int, *, seed: int
+    spec: BaseSpec,
+    blocks: Mapping[str, sparse.csr_matrix],
+    y: IntArray,
+    n_classes: int,
+    *,
+    seed: int,
+    sample_weight: FloatArray | None = None,
 ) -> FittedLinear:
     X = _stack(blocks, spec.blocks)
-    coefficients, intercepts = _nbsvm(X, y, n_classes, spec.c, seed)
+    coefficients, intercepts = _nbsvm(X, y, n_classes, spec.c, seed, sample_weight)
     return FittedLinear(_split_columns(coefficients, blocks, spec.blocks), intercepts)
 
 

@@ -142,12 +142,17 @@ class ModelRegistry:
         """Every complete version, oldest first."""
         if not self.folder.is_dir():
             return []
+        # Names start with the second they were saved in; two saved in one second are ordered by when their
+        # metadata was written (a random suffix alone would put them in any order).
         found = sorted(
-            entry.name
-            for entry in self.folder.iterdir()
-            if VERSION_PATTERN.fullmatch(entry.name) and (entry / META_FILE).is_file()
+            (
+                entry
+                for entry in self.folder.iterdir()
+                if VERSION_PATTERN.fullmatch(entry.name) and (entry / META_FILE).is_file()
+            ),
+            key=lambda entry: (entry.name[:15], (entry / META_FILE).stat().st_mtime_ns, entry.name),
         )
-        return [self.info(version) for version in found]
+        return [self.info(entry.name) for entry in found]
 
     def prune(self, keep: int) -> list[str]:
         """Delete all but the newest ``keep`` versions, never the active one. Returns the deleted versions.

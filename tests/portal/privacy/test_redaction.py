@@ -165,7 +165,9 @@ def test_a_mistyped_id_number_is_removed_all_the_same() -> None:
 
 def test_published_office_numbers_stay_however_written_and_no_other() -> None:
     published = ["0731-88886666"]
-    reply = "请致电本局热线(0731)8888 6666或+86 731 88886666；已致电投诉人座机0731-85551234、手机13912345678。"
+    reply = (
+        "请致电本局热线(0731)8888 6666或+86 731 88886666；已致电投诉人座机0731-85551234、手机13912345678。"
+    )
     assert redact(reply, published_numbers=published) == (
         "请致电本局热线(0731)8888 6666或+86 731 88886666；已致电投诉人座机[电话已隐去]、手机[电话已隐去]。"
     )

@@ -142,3 +142,79 @@ def test_evidence_lists_each_phrase_once_and_score_stays_below_one() -> None:
     assert signal.evidence.count("受贿") == 1
     assert signal.kinds == ["bribery", "embezzlement"]
     assert 0.9 <= signal.score < 1.0
+
+
+# Issue 14: an allegation needs an office or official as its subject; inaction said in passing does not flag.
+NOT_ALLEGATIONS = [
+    # inaction in passing, in a complaint about a property company
+    ("投诉物业违规收停车费", "物业置之不理继续违规收费，社区不作为不闻不问。请领导督办。"),
+    # rhetorical inaction
+    (
+        "公交车乱收费有人管吗",
+        "公交车每年夏天私自涨价，多次向主管部门反映都没有效果，难道主管部门都可以不作为吗？",
+    ),
+    # a hospital named after its township is not the township government
+    ("说说乡镇卫生院医生的艰辛", "有些人拿医院和医生当摇钱树，随意敲诈勒索，医生有苦难言。"),
+    # corruption fought, not alleged
+    ("关于城管的经历", "这两年来肃清了那么多腐败，城管的服务也好多了。"),
+    # a negation before a listed item
+    ("回复网友", "中心学校不存在挤占、截留下辖各校公用经费现象。"),
+    # a company's shareholders
+    ("项目部拖欠工资", "城投拨款几百万都被项目部各股东恶意瓜分，中饱私囊，工人拿不到工资。"),
+    ("The shop cheated me", "The shop owner sold me a broken phone and did nothing when I complained."),
+]
+
+
+@pytest.mark.parametrize(("title", "body"), NOT_ALLEGATIONS)
+def test_inaction_in_passing_and_private_wrongs_are_not_flagged(title: str, body: str) -> None:
+    assert not detect_misconduct(title, body).flag
+
+
+NEW_ALLEGATIONS = [
+    # (title, body, kind)
+    (
+        "住建局对违建不作为",
+        "小区违建举报了三次，一直没有处理。",
+        "inaction",
+    ),  # the title says whom it is about
+    ("举报镇政府官员腐败", "镇政府几名干部腐败问题严重，群众意见很大。", "abuse_of_power"),
+    ("开发商违规建设", "开发商违规建了三层，规划局官商勾结，放任不管。", "collusion"),
+    ("城管执法大队", "城管执法大队有执法不公和渎职的嫌疑。", "abuse_of_power"),
+    ("人社局窗口", "人社局窗口工作人员工作失职，把我的材料弄丢了。", "abuse_of_power"),
+    ("土地整理项目招标", "土地整治项目的招标代理涉嫌围标串标，合格单位报名处处受阻。", "bid_rigging"),
+    ("危房改造规避招标", "镇政府把危房改造工程规避招标，违法分包给无资质的个人。", "bid_rigging"),
+    ("文物所违规进人", "文物所乱进人，原副局长的儿子不通过任何考试就来上班了。", "favouritism"),
+    ("运管部门钓鱼执法", "运管部门钓鱼执法抓网约车司机。", "abuse_of_power"),
+    ("高温补贴去哪儿了", "交警协警的高温补贴哪去了，好多协警都没有领到。", "embezzlement"),
+    (
+        "Village head took bribes",
+        "The village head took bribes from the developer before approving the land.",
+        "bribery",
+    ),
+    (
+        "Bid rigging at the county",
+        "The county transport bureau rigged the tender for the new road.",
+        "bid_rigging",
+    ),
+    (
+        "Officials embezzled relief funds",
+        "Township officials embezzled the flood relief money.",
+        "embezzlement",
+    ),
+    ("Nepotism in hiring", "The bureau chief hired his nephew without any exam.", "favouritism"),
+]
+
+
+@pytest.mark.parametrize(("title", "body", "kind"), NEW_ALLEGATIONS)
+def test_allegation_terms_added_for_issue_14_are_flagged(title: str, body: str, kind: str) -> None:
+    signal = detect_misconduct(title, body)
+    assert signal.flag, signal
+    assert kind in signal.kinds
+
+
+def test_english_allegations_against_party_cadres_go_to_discipline() -> None:
+    signal = detect_misconduct(
+        "Party secretary demands money", "The village party secretary demanded money for the permit."
+    )
+    assert signal.flag
+    assert signal.track == DISCIPLINE

@@ -39,10 +39,9 @@ def test_activate_and_load(model: TriageModel, tmp_path: Path) -> None:
     registry = ModelRegistry(tmp_path)
     first = registry.save(model, {}, "f1")
     second = registry.save(model, {}, "f2")
-    assert [info.version for info in registry.versions()] == sorted([first, second])
-    assert [info.data_fingerprint for info in registry.versions()] == (
-        ["f1", "f2"] if first < second else ["f2", "f1"]
-    )
+    # Oldest first, even when both were saved in the same second (their random suffixes may sort either way).
+    assert [info.version for info in registry.versions()] == [first, second]
+    assert [info.data_fingerprint for info in registry.versions()] == ["f1", "f2"]
     registry.activate(first)
     assert registry.active_version() == first
     loaded = registry.load_active()
