@@ -105,6 +105,10 @@ class Settings:
     # proxy), unless it is made public or the scraper sends this bearer token.
     METRICS_PUBLIC: bool = False
     METRICS_TOKEN: str | None = None
+    # The key of the citizens' follow-up secrets (stored as HMAC-SHA-256 under it, portal.complaints.secret_digest).
+    # Unset: derived from SECRET_KEY, so changing SECRET_KEY then invalidates every secret issued under it; set
+    # this to keep them when rotating SECRET_KEY. Secrets filed before (scrypt hashes) never depend on it.
+    FOLLOW_UP_SECRET_KEY: str | None = None
 
     def as_flask_config(self) -> dict[str, Any]:
         return asdict(self)
@@ -247,4 +251,5 @@ def settings_from_env(environ: Mapping[str, str], instance_path: Path) -> Settin
         LOG_LEVEL=(_choice(environ, "LOG_LEVEL", LOG_LEVELS) or Settings.LOG_LEVEL).upper(),
         METRICS_PUBLIC=_bool(environ, "METRICS_PUBLIC", Settings.METRICS_PUBLIC),
         METRICS_TOKEN=environ.get("METRICS_TOKEN") or None,
+        FOLLOW_UP_SECRET_KEY=environ.get("FOLLOW_UP_SECRET_KEY") or None,
     )
