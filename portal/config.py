@@ -70,6 +70,8 @@ class Settings:
     RATELIMIT_READ: str = "600 per minute"
     RATELIMIT_LOGIN: str = "10 per minute"
     RATELIMIT_LOGIN_ACCOUNT: str = "5 per minute;20 per hour"
+    # Open311 filings per api_key, not per address: one partner app posts for many citizens from one server.
+    RATELIMIT_OPEN311_POST: str = "30 per minute;2000 per day"
     RATELIMIT_STORAGE_URI: str = "memory://"
     # An unreachable Redis must not take the portal down: limits are then counted in memory, per process, until
     # Redis answers again; and a dead Redis is given up on quickly.
@@ -239,6 +241,7 @@ def settings_from_env(environ: Mapping[str, str], instance_path: Path) -> Settin
         RATELIMIT_READ=_limit(environ, "RATELIMIT_READ", Settings.RATELIMIT_READ),
         RATELIMIT_LOGIN=_limit(environ, "RATELIMIT_LOGIN", Settings.RATELIMIT_LOGIN),
         RATELIMIT_LOGIN_ACCOUNT=_limit(environ, "RATELIMIT_LOGIN_ACCOUNT", Settings.RATELIMIT_LOGIN_ACCOUNT),
+        RATELIMIT_OPEN311_POST=_limit(environ, "RATELIMIT_OPEN311_POST", Settings.RATELIMIT_OPEN311_POST),
         # Limits are shared between processes only when they are counted in Redis.
         RATELIMIT_STORAGE_URI=environ.get("RATELIMIT_STORAGE_URI") or redis_url or "memory://",
         SESSION_COOKIE_SECURE=_bool(environ, "SESSION_COOKIE_SECURE", Settings.SESSION_COOKIE_SECURE),
