@@ -15,11 +15,13 @@ from sqlalchemy import exists, or_, select
 
 from escalation import rules
 from escalation.models import Case
+from escalation.public import CASE_VIEW_LOADS
 from escalation.rules import CaseSnapshot, SweepAction
 from escalation.vocabulary import CaseAction, CaseKind, CaseState, Outcome
 from portal.deadlines.policy import deadline_policy
 from portal.domain import Role, Track
 from portal.extensions import db
+from portal.http.paging import Page, PageRequest
 from portal.models import Bureau, Complaint, Division, OversightBody, StaffUser, utcnow
 from portal.record import events
 from portal.refusals import N_, NotPermitted, UnknownTarget
@@ -321,14 +323,31 @@ def sweep(now: datetime | None = None) -> SweepReport:
     return SweepReport(overdue=overdue, escalated=escalated, inaction_opened=inaction)
 
 
-def cases_for(staff: StaffUser, state: CaseState | None = None) -> list[Case]:
-    """The cases ``staff`` may see: their own body's (liaison), or all (admin), never one about themselves."""
-    query = select(Case).order_by(Case.due_at.is_(None), Case.due_at, Case.id)
+def cases_for(
+    staff: StaffUser, state: CaseState | None = None, page: PageRequest | None = None
+) -> Page[Case]:
+    """A page of the cases ``staff`` may see: their own body's (liaison), or all (admin), never one about
+    themselves; nearest deadline first, then the ones without (index ``ix_escalation_cases_body_due``).
+
+    The visibility rule is applied in the query, so a page is full; ``can_view`` still checks every case."""
+    page = page or PageRequest()
+    query = select(Case).order_by(Case.due_at.asc().nulls_last(), Case.id)
     if staff.oversight_body_id is not None:
         query = query.where(Case.body_id == staff.oversight_body_id)
+    own_codes = [unit.code for unit in (staff.oversight_body, staff.bureau) if unit is not None]
+    if own_codes:
+        query = query.where(or_(Case.accused_unit_code.is_(None), Case.accused_unit_code.not_in(own_codes)))
+    if staff.bureau_id is not None:
+        about_own_bureau = select(Complaint.id).where(
+            Complaint.id == Case.complaint_id, Complaint.bureau_id == staff.bureau_id
+        )
+        query = query.where(~about_own_bureau.exists())
     if state is not None:
         query = query.where(Case.state == state)
-    return [case for case in db.session.scalars(query) if can_view(staff, case)]
+    query = query.offset(page.offset).limit(page.size + 1).options(*CASE_VIEW_LOADS)
+    rows = db.session.scalars(query).all()
+    visible = [case for case in rows[: page.size] if can_view(staff, case)]
+    return Page(visible, page, has_next=len(rows) > page.size)
 
 
 def latest_misconduct_case(complaint: Complaint) -> Case:

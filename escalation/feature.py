@@ -10,7 +10,7 @@ from escalation.cli import escalation_cli
 from escalation.demo import seed_complaints_command
 from escalation.desk import desk
 from escalation.metrics import overdue_figures
-from escalation.public import TIMELINE, public_cases
+from escalation.public import TIMELINE, public_cases, public_cases_many
 from escalation.referrals import open_referred_case
 from portal.domain import Role
 from portal.features import Desk, Feature, Job, NavLink
@@ -26,6 +26,7 @@ FEATURE = Feature(
     receivers=(Subscription(misconduct_referred, open_referred_case),),
     timeline=TIMELINE,
     public_sections={"escalations": public_cases},
+    public_sections_many={"escalations": public_cases_many},
     track_partials=("escalation/_cases.html",),
     public_nav=(NavLink("escalation_public.accountability_page", _l("Accountability")),),
     desks=(Desk("escalation_desk.case_list", _l("Oversight cases"), (Role.LIAISON,)),),

@@ -16,7 +16,11 @@ from portal.models.types import UTCDateTime, str_enum, utcnow
 
 class Case(Model):
     __tablename__ = "escalation_cases"
-    __table_args__ = (Index("ix_escalation_cases_state_due_at", "state", "due_at"),)
+    __table_args__ = (
+        Index("ix_escalation_cases_state_due_at", "state", "due_at"),
+        # The liaison desk: a body's cases, nearest deadline first (ascending puts NULLs last, as the desk does).
+        Index("ix_escalation_cases_body_due", "body_id", "due_at", "id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     complaint_id: Mapped[int] = mapped_column(ForeignKey("complaints.id"), index=True)

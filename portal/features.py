@@ -10,7 +10,7 @@ exactly what it installed.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -83,6 +83,9 @@ class ApiDocs:
 
 
 SectionBuilder = Callable[["Complaint", str], Any]
+# The same section for a whole list of complaints at once (desks, the API's lists): a few queries for the list,
+# never one per complaint. Answers by complaint id.
+SectionsBuilder = Callable[["Sequence[Complaint]", str], "Mapping[int, Any]"]
 # Figures read when /metrics is scraped, inside the scraping request's app context (so ``db.session`` works):
 # a function that yields prometheus_client metric families (``GaugeMetricFamily`` and the like), each named
 # ``fire_alarm_<feature>_...``. A source that fails (its database is down) is logged and left out of that one
@@ -108,6 +111,8 @@ class Feature:
     timeline: Mapping[str, EventText] = field(default_factory=dict)
     # Named parts of the public view of a complaint, built by the feature that owns them.
     public_sections: Mapping[str, SectionBuilder] = field(default_factory=dict)
+    # For lists: the same sections built for many complaints at once (every section of a list needs one).
+    public_sections_many: Mapping[str, SectionsBuilder] = field(default_factory=dict)
     # Templates included on the public status page; they see ``complaint`` (the public view).
     track_partials: tuple[str, ...] = ()
     public_nav: tuple[NavLink, ...] = ()
@@ -128,6 +133,7 @@ class Installed:
     names: list[str] = field(default_factory=list)
     timeline: dict[str, EventText] = field(default_factory=dict)
     public_sections: dict[str, SectionBuilder] = field(default_factory=dict)
+    public_sections_many: dict[str, SectionsBuilder] = field(default_factory=dict)
     track_partials: list[str] = field(default_factory=list)
     public_nav: list[NavLink] = field(default_factory=list)
     desks: list[Desk] = field(default_factory=list)
@@ -179,6 +185,7 @@ def install(app: Flask, feature: Feature) -> None:
         subscription.connect(app)
     registry.timeline.update(feature.timeline)
     registry.public_sections.update(feature.public_sections)
+    registry.public_sections_many.update(feature.public_sections_many)
     registry.track_partials.extend(feature.track_partials)
     registry.public_nav.extend(feature.public_nav)
     registry.desks.extend(feature.desks)

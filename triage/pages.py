@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import abort, current_app, flash, redirect, render_template, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.wrappers import Response
@@ -13,6 +13,7 @@ from portal.complaints.lookup import find_by_code
 from portal.domain import Role
 from portal.http.i18n import current_language
 from portal.http.pages import make_staff_blueprint, show_refusal
+from portal.http.paging import page_request
 from portal.models import Complaint
 from portal.refusals import Refusal
 from portal.unit_of_work import commit
@@ -26,7 +27,7 @@ desk = make_staff_blueprint("triage_desk", __name__, url_prefix="/staff/triage")
 @desk.get("/")
 @requires_role(Role.TRIAGE)
 def queue() -> str:
-    return render_template("triage/queue.html", items=decisions.queue())
+    return render_template("triage/queue.html", page=decisions.queue(page_request(request.args)))
 
 
 def _complaint_or_404(code: str) -> Complaint:

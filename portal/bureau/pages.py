@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.wrappers import Response
@@ -13,6 +13,7 @@ from portal.bureau.forms import ReplyForm
 from portal.complaints.lookup import find_by_code
 from portal.domain import Role
 from portal.http.pages import make_staff_blueprint, show_refusal
+from portal.http.paging import page_request
 from portal.refusals import Refusal
 from portal.unit_of_work import commit
 
@@ -22,7 +23,8 @@ bureau_desk = make_staff_blueprint("bureau_desk", __name__)
 @bureau_desk.get("/bureau")
 @requires_role(Role.BUREAU)
 def queue() -> str:
-    return render_template("bureau/queue.html", complaints=replies.bureau_complaints(current_user))
+    page = replies.bureau_complaints(current_user, page_request(request.args))
+    return render_template("bureau/queue.html", complaints=page)
 
 
 @bureau_desk.route("/bureau/<code>", methods=["GET", "POST"])

@@ -20,6 +20,7 @@ FEATURE = Feature(
     # Re-encoding a large photo takes seconds: on the media queue, never in front of a classification.
     jobs=(Job(photos.PUBLISH_JOB, photos.publish, queue=MEDIA, timeout_seconds=180),),
     public_sections={"evidence": photos.public_section},
+    public_sections_many={"evidence": photos.public_sections},
     template_globals={
         "evidence_for": photos.photos_of,
         "may_see_originals": _may_see_originals,

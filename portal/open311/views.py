@@ -77,15 +77,8 @@ def _requests_response(complaints: Sequence[Complaint], fmt: str) -> Response:
     catalogue = services(locale, ())  # names only: no definition is written here
     zone = _zone()
     documents = [
-        request_document(
-            complaint,
-            timeline.public_complaint(complaint, locale),
-            catalogue,
-            zone=zone,
-            locale=locale,
-            root_url=request.host_url,
-        )
-        for complaint in complaints
+        request_document(complaint, view, catalogue, zone=zone, locale=locale, root_url=request.host_url)
+        for complaint, view in zip(complaints, timeline.public_complaints(complaints, locale), strict=True)
     ]
     return document_response("service_requests", documents, fmt)
 

@@ -1,0 +1,28 @@
+"""Indexes the paged lists use: Open311's requests by date, the bureau desk by deadline, the liaison desk by
+body and deadline.
+
+Revision ID: 0014_scale_indexes
+Revises: 0011_contact_encryption
+Create Date: 2026-12-01 14:40:00
+
+"""
+from alembic import op
+
+
+# revision identifiers, used by Alembic.
+revision = '0014_scale_indexes'
+down_revision = '0011_contact_encryption'
+branch_labels = None
+depends_on = None
+
+
+def upgrade():
+    op.create_index('ix_complaints_created_at', 'complaints', ['created_at', 'id'])
+    op.create_index('ix_complaints_bureau_due', 'complaints', ['bureau_id', 'reply_due_at', 'id'])
+    op.create_index('ix_escalation_cases_body_due', 'escalation_cases', ['body_id', 'due_at', 'id'])
+
+
+def downgrade():
+    op.drop_index('ix_escalation_cases_body_due', table_name='escalation_cases')
+    op.drop_index('ix_complaints_bureau_due', table_name='complaints')
+    op.drop_index('ix_complaints_created_at', table_name='complaints')
