@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TypedDict
 
-from sqlalchemy import exists, or_, select
+from sqlalchemy import and_, exists, or_, select
 
 from escalation import rules
 from escalation.models import Case
@@ -303,23 +303,44 @@ def _open_inaction_cases(now: datetime) -> int:
     return len(late)
 
 
+# Cases locked, loaded and decided at a time; each batch is flushed before the next is read.
+SWEEP_BATCH = 500
+
+
+def _due_cases(now: datetime, after: tuple[datetime, int] | None) -> list[Case]:
+    """The next batch of cases whose deadline has passed, by deadline, through the partial index
+    ``ix_escalation_cases_due`` (only cases with a pending deadline are in it: answered and overdue ones have
+    none). Concurrent sweeps (every worker runs one) skip the cases another is already handling."""
+    query = select(Case).where(
+        Case.due_at <= now, Case.escalated.is_(False), Case.state.not_in(rules.TERMINAL_STATES)
+    )
+    if after is not None:
+        query = query.where(or_(Case.due_at > after[0], and_(Case.due_at == after[0], Case.id > after[1])))
+    query = query.order_by(Case.due_at, Case.id).limit(SWEEP_BATCH)
+    query = query.with_for_update(skip_locked=True, of=Case).options(*CASE_VIEW_LOADS)
+    return list(db.session.scalars(query))
+
+
 def sweep(now: datetime | None = None) -> SweepReport:
-    """Mark overdue cases, escalate them one level up, and open inaction cases for missed reply deadlines."""
+    """Mark overdue cases, escalate them one level up, and open inaction cases for missed reply deadlines.
+
+    Only cases whose deadline (the one each case shows, ``due_at``) has passed are read, in batches; a case that
+    is overdue at the top level has no deadline left and is never read again."""
     now = now or utcnow()
     parents = division_parents()
     inaction = _open_inaction_cases(now)
     overdue = escalated = 0
-    live = db.session.scalars(
-        select(Case)
-        .where(Case.state.not_in(rules.TERMINAL_STATES), Case.escalated.is_(False))
-        .order_by(Case.id)
-        .with_for_update(skip_locked=True, of=Case)
-    ).all()
-    for case in live:
-        was_overdue = case.state is CaseState.OVERDUE
-        above = sweep_case(case, now, parents)
-        overdue += case.state is CaseState.OVERDUE and not was_overdue
-        escalated += above is not None
+    after: tuple[datetime, int] | None = None
+    while batch := _due_cases(now, after):
+        last = batch[-1]
+        assert last.due_at is not None  # selected by due_at
+        after = (last.due_at, last.id)
+        for case in batch:
+            was_overdue = case.state is CaseState.OVERDUE
+            above = sweep_case(case, now, parents)
+            overdue += case.state is CaseState.OVERDUE and not was_overdue
+            escalated += above is not None
+        db.session.flush()
     return SweepReport(overdue=overdue, escalated=escalated, inaction_opened=inaction)
 
 

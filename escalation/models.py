@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, ForeignKey, Index, String, Text
+from sqlalchemy import Boolean, ForeignKey, Index, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from escalation.vocabulary import CaseKind, CaseState, Outcome
@@ -20,6 +20,14 @@ class Case(Model):
         Index("ix_escalation_cases_state_due_at", "state", "due_at"),
         # The liaison desk: a body's cases, nearest deadline first (ascending puts NULLs last, as the desk does).
         Index("ix_escalation_cases_body_due", "body_id", "due_at", "id"),
+        # The sweep: only cases with a pending deadline (answered and overdue ones have none), by deadline.
+        Index(
+            "ix_escalation_cases_due",
+            "due_at",
+            "id",
+            postgresql_where=text("due_at IS NOT NULL"),
+            sqlite_where=text("due_at IS NOT NULL"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

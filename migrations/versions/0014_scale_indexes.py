@@ -1,5 +1,5 @@
 """Indexes the paged lists use: Open311's requests by date, the bureau desk by deadline, the liaison desk by
-body and deadline.
+body and deadline; and the sweep's partial index of the cases with a pending deadline.
 
 Revision ID: 0014_scale_indexes
 Revises: 0011_contact_encryption
@@ -7,6 +7,7 @@ Create Date: 2026-12-01 14:40:00
 
 """
 from alembic import op
+import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
@@ -20,9 +21,17 @@ def upgrade():
     op.create_index('ix_complaints_created_at', 'complaints', ['created_at', 'id'])
     op.create_index('ix_complaints_bureau_due', 'complaints', ['bureau_id', 'reply_due_at', 'id'])
     op.create_index('ix_escalation_cases_body_due', 'escalation_cases', ['body_id', 'due_at', 'id'])
+    op.create_index(
+        'ix_escalation_cases_due',
+        'escalation_cases',
+        ['due_at', 'id'],
+        postgresql_where=sa.text('due_at IS NOT NULL'),
+        sqlite_where=sa.text('due_at IS NOT NULL'),
+    )
 
 
 def downgrade():
+    op.drop_index('ix_escalation_cases_due', table_name='escalation_cases')
     op.drop_index('ix_escalation_cases_body_due', table_name='escalation_cases')
     op.drop_index('ix_complaints_bureau_due', table_name='complaints')
     op.drop_index('ix_complaints_created_at', table_name='complaints')
