@@ -124,6 +124,9 @@ class Feature:
     metrics: tuple[MetricsSource, ...] = ()
     # Who else may reveal a complainant's contact details (portal.privacy.reveals decides for its own roles).
     contact_access: tuple[ContactAccess, ...] = ()
+    # Run by a worker (inside the app context) before it takes its first job: load what every job needs
+    # (a model, a dictionary) once per process instead of on the first job.
+    warm_ups: tuple[Callable[[], None], ...] = ()
 
 
 @dataclass
@@ -143,6 +146,7 @@ class Installed:
     contact_access: list[ContactAccess] = field(default_factory=list)
     groups: dict[str, AppGroup] = field(default_factory=dict)
     metrics: list[MetricsSource] = field(default_factory=list)
+    warm_ups: list[Callable[[], None]] = field(default_factory=list)
 
 
 def installed(app: Flask | None = None) -> Installed:
@@ -195,6 +199,7 @@ def install(app: Flask, feature: Feature) -> None:
     registry.error_formats.update(feature.error_formats)
     registry.metrics.extend(feature.metrics)
     registry.contact_access.extend(feature.contact_access)
+    registry.warm_ups.extend(feature.warm_ups)
     app.jinja_env.globals.update(feature.template_globals)
 
 
