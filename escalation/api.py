@@ -140,7 +140,17 @@ CASE_SCHEMA = {
         },
     },
 }
-FIGURES = {"type": "object", "additionalProperties": True}
+FIGURES = {
+    "type": "object",
+    "additionalProperties": True,
+    "properties": {
+        "as_of": {
+            "type": "string",
+            "format": "date-time",
+            "description": "When the figures were counted: at the last periodic refresh, or now for a date filter",
+        }
+    },
+}
 CASE_ID = {"name": "case_id", "in": "path", "required": True, "schema": {"type": "integer"}}
 
 API_DOCS = ApiDocs(

@@ -3,6 +3,7 @@ the overdue figure on /metrics."""
 
 from flask_babel import lazy_gettext as _l
 
+from escalation.accountability import REFRESH_JOB, refresh_figures
 from escalation.api import API_DOCS, escalation_api
 from escalation.board import public_pages
 from escalation.cases import SWEEP_JOB, may_see_contact, sweep
@@ -22,7 +23,11 @@ FEATURE = Feature(
     apis=(escalation_api,),
     commands=(escalation_cli,),
     subcommands={"seed": (seed_complaints_command,)},
-    jobs=(Job(SWEEP_JOB, sweep, every_seconds=600),),
+    jobs=(
+        Job(SWEEP_JOB, sweep, every_seconds=600),
+        # The board's figures, counted for all time every five minutes (the page says when).
+        Job(REFRESH_JOB, refresh_figures, every_seconds=300, timeout_seconds=600),
+    ),
     receivers=(Subscription(misconduct_referred, open_referred_case),),
     timeline=TIMELINE,
     public_sections={"escalations": public_cases},

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, ForeignKey, Index, String, Text, text
+from sqlalchemy import JSON, Boolean, Float, ForeignKey, Index, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from escalation.vocabulary import CaseKind, CaseState, Outcome
@@ -56,3 +56,18 @@ class Case(Model):
     complaint: Mapped[Complaint] = relationship()
     body: Mapped[OversightBody] = relationship()
     parent: Mapped[Case | None] = relationship(remote_side=[id])
+
+
+class AccountabilityRow(Model):
+    """One unit's accountability figures over all time, as the refresh job last counted them.
+
+    The board reads these instead of aggregating the complaints and cases on every request, so its cost is
+    the number of units, not of complaints (escalation.accountability.refresh_figures)."""
+
+    __tablename__ = "accountability_rows"
+
+    unit_kind: Mapped[str] = mapped_column(String(8), primary_key=True)  # "bureau" or "body"
+    unit_id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    counts: Mapped[list[int]] = mapped_column(JSON)  # the six counts, in the figures' order
+    median_days: Mapped[float | None] = mapped_column(Float)
+    computed_at: Mapped[datetime] = mapped_column(UTCDateTime())
