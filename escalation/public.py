@@ -90,11 +90,10 @@ TIMELINE = {
 }
 
 
-# What public_case reads, loaded with the cases in bulk.
-CASE_VIEW_LOADS = (
-    selectinload(Case.complaint).selectinload(Complaint.bureau),
-    selectinload(Case.body).selectinload(OversightBody.division).selectinload(Division.parent),
-)
+# What public_case reads of the body, loaded with the cases in bulk.
+_BODY_LOADS = (selectinload(Case.body).selectinload(OversightBody.division).selectinload(Division.parent),)
+# ... and of the complaint, for lists of cases (the liaison desk, the sweep).
+CASE_VIEW_LOADS = (selectinload(Case.complaint).selectinload(Complaint.bureau), *_BODY_LOADS)
 _KEPT = "escalation.cases_of_lists"
 
 
@@ -110,7 +109,8 @@ def public_cases_many(complaints: Sequence[Complaint], locale: str) -> dict[int,
     if not by_complaint:
         return by_complaint
     query = select(Case).where(Case.complaint_id.in_(list(by_complaint))).order_by(Case.id)
-    found = db.session.scalars(query.options(*CASE_VIEW_LOADS)).all()
+    # The complaints are the caller's, already in the session: each case finds its own there, without a query.
+    found = db.session.scalars(query.options(*_BODY_LOADS)).all()
     # Held for the rest of the session, so the timeline's texts of these cases' events (``_body_name``) find
     # them in the identity map instead of loading each one.
     db.session.info.setdefault(_KEPT, []).extend(found)
