@@ -53,7 +53,8 @@ def queue(page: PageRequest | None = None) -> Page[QueueItem]:
     then unrouted ones; oldest first within each.
 
     Two indexed queries instead of one ``OR`` across an outer join (which no index serves): the flagged ones
-    through ``assessments.misconduct_review``, the unrouted ones through ``ix_complaints_status_created_at``.
+    through the partial index ``ix_triage_assessments_pending``, the unrouted ones through
+    ``ix_complaints_status_created_at``.
     Their assessments and what their public views read are then loaded in bulk.
     """
     page = page or PageRequest()
@@ -62,11 +63,12 @@ def queue(page: PageRequest | None = None) -> Page[QueueItem]:
     flagged_total = db.session.scalar(select(func.count()).select_from(Assessment).where(pending)) or 0
     found: list[Complaint] = []
     if page.offset < flagged_total:
+        # Flagged when classified, moments after filing: oldest flag first is oldest complaint first.
         flagged = (
             select(Complaint)
             .join(Assessment, Assessment.complaint_id == Complaint.id)
             .where(pending)
-            .order_by(Complaint.created_at, Complaint.id)
+            .order_by(Assessment.created_at, Assessment.id)
             .offset(page.offset)
             .limit(wanted)
         )

@@ -1,5 +1,5 @@
 """Indexes the paged lists use: Open311's requests by date, the bureau desk by deadline, the liaison desk by
-body and deadline; the sweep's partial index of the cases with a pending deadline; and the table of the
+body and deadline, the triage queue's pending misconduct reviews; the sweep's partial index of the cases with a pending deadline; and the table of the
 accountability figures the refresh job keeps (filled by its first run: until then the board counts on request).
 
 Revision ID: 0014_scale_indexes
@@ -32,6 +32,13 @@ def upgrade():
     op.create_index('ix_complaints_bureau_due', 'complaints', ['bureau_id', 'reply_due_at', 'id'])
     op.create_index('ix_escalation_cases_body_due', 'escalation_cases', ['body_id', 'due_at', 'id'])
     op.create_index(
+        'ix_triage_assessments_pending',
+        'triage_assessments',
+        ['created_at', 'id'],
+        postgresql_where=sa.text("misconduct_review = 'pending'"),
+        sqlite_where=sa.text("misconduct_review = 'pending'"),
+    )
+    op.create_index(
         'ix_escalation_cases_due',
         'escalation_cases',
         ['due_at', 'id'],
@@ -43,6 +50,7 @@ def upgrade():
 def downgrade():
     op.drop_table('accountability_rows')
     op.drop_index('ix_escalation_cases_due', table_name='escalation_cases')
+    op.drop_index('ix_triage_assessments_pending', table_name='triage_assessments')
     op.drop_index('ix_escalation_cases_body_due', table_name='escalation_cases')
     op.drop_index('ix_complaints_bureau_due', table_name='complaints')
     op.drop_index('ix_complaints_created_at', table_name='complaints')

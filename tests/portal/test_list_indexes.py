@@ -78,5 +78,21 @@ def test_the_triage_queue_uses_an_index_for_each_half(app: Flask, client: FlaskC
         app, lambda: client.get("/api/v1/triage/queue", headers=triage), "complaints.status =", "ORDER BY"
     )
     assert "ix_complaints_status_created_at" in unrouted, unrouted
-    flagged = _plan_of(app, lambda: client.get("/api/v1/triage/queue", headers=triage), "count(")
-    assert "ix_triage_assessments_misconduct_review" in flagged, flagged
+    with app.app_context():
+        from sqlalchemy import select
+
+        from portal.models import Complaint
+        from triage.models import Assessment, MisconductReview
+
+        complaint_id = db.session.scalars(select(Complaint.id)).first()
+        assessment = db.session.scalars(
+            select(Assessment).where(Assessment.complaint_id == complaint_id)
+        ).one()
+        assessment.misconduct_flag = True
+        assessment.misconduct_review = MisconductReview.PENDING
+        commit()
+    queue = lambda: client.get("/api/v1/triage/queue", headers=triage)  # noqa: E731
+    counted = _plan_of(app, queue, "count(")
+    assert "ix_triage_assessments_pending" in counted, counted
+    flagged = _plan_of(app, queue, "JOIN triage_assessments", "ORDER BY")
+    assert "ix_triage_assessments_pending" in flagged, flagged
