@@ -1,6 +1,14 @@
 """How fast the classifier predicts, against jieba segmentation alone on the same texts in the same run.
 
     .venv/bin/python -m bench.triage_throughput [--data PATH] [--model PATH] [--limit 2000] [--repeat 3]
+        [--lines 5000]
+
+First the whole process, as a script uses it: ``flask --app wsgi triage predict`` on ``--lines`` JSON lines
+(the test split repeated as needed) against ``python -m bench.jieba_lines`` on the same lines (Python, jieba
+with the engine's dictionary, JSON in and out, and nothing else). Both are child processes; their CPU time
+(user + system) is compared, best of ``--repeat``. The target is a throughput ratio of at least 0.8.
+
+Then, inside this process:
 
 A prediction segments the title and the body once and then runs the model (word filtering, features, linear
 scores, calibrator), so the model's own cost shows as the gap between
@@ -23,7 +31,12 @@ here on the ``train`` split (or the seed corpus).
 from __future__ import annotations
 
 import argparse
+import json
+import os
+import resource
+import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -48,6 +61,58 @@ def best_cpu_seconds(runs: dict[str, Callable[[], object]], repeat: int) -> dict
     return best
 
 
+def child_cpu_seconds(command: list[str], stdin: bytes, environment: dict[str, str]) -> tuple[float, bytes]:
+    """CPU time (user + system) of a child process run on ``stdin``, and what it wrote."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    done = subprocess.run(  # noqa: S603 - our own interpreter and modules, no outside input
+        command, input=stdin, capture_output=True, env=environment, cwd=REPO_ROOT, check=True
+    )
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime), done.stdout
+
+
+def whole_process(model: TriageModel, items: list[tuple[str, str]], count: int, repeat: int) -> float:
+    """``flask triage predict`` against the jieba-only process on ``count`` lines; returns the ratio."""
+    from triage.engine.registry import ModelRegistry
+
+    lines = "".join(
+        json.dumps(
+            {"id": n, "title": items[n % len(items)][0], "body": items[n % len(items)][1]}, ensure_ascii=False
+        )
+        + "\n"
+        for n in range(count)
+    ).encode()
+    with tempfile.TemporaryDirectory() as instance:
+        registry = ModelRegistry(Path(instance) / "models")
+        registry.activate(registry.save(model, {}, "bench"))
+        environment = {
+            **os.environ,
+            "FIRE_ALARM_INSTANCE": instance,
+            "SECRET_KEY": "bench",
+            "MODEL_FOLDER": str(Path(instance) / "models"),
+            "DATABASE_URL": f"sqlite:///{instance}/bench.sqlite3",
+        }
+        environment.pop("REDIS_URL", None)
+        flask = [sys.executable, "-m", "flask", "--app", "wsgi", "triage", "predict"]
+        jieba_only = [sys.executable, "-m", "bench.jieba_lines"]
+        best = {"predict": float("inf"), "jieba": float("inf")}
+        for _ in range(repeat):
+            seconds, out = child_cpu_seconds(flask, lines, environment)
+            assert out.count(b"\n") == count, "predict did not answer every line"
+            best["predict"] = min(best["predict"], seconds)
+            seconds, out = child_cpu_seconds(jieba_only, lines, environment)
+            assert out.count(b"\n") == count
+            best["jieba"] = min(best["jieba"], seconds)
+    print(f"whole process on {count} lines (CPU of the child, best of {repeat}):")
+    print(f"  python -m bench.jieba_lines:  {best['jieba']:7.2f} s  ({count / best['jieba']:6.0f} lines/s)")
+    print(
+        f"  flask triage predict:         {best['predict']:7.2f} s  ({count / best['predict']:6.0f} lines/s)"
+    )
+    ratio = best["jieba"] / best["predict"]
+    print(f"throughput flask triage predict / jieba-only process: {ratio:.3f} (target >= 0.8)")
+    return ratio
+
+
 def load(data: Path) -> tuple[list[Example], list[Example], str]:
     if data.is_file():
         return read_examples(data, "train"), read_examples(data, "test"), f"{data} (test split)"
@@ -61,6 +126,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--model", type=Path, default=None, help="a saved model instead of training one")
     parser.add_argument("--limit", type=int, default=2000, help="at most this many complaints")
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--lines", type=int, default=5000, help="lines for the whole-process comparison")
     args = parser.parse_args(argv)
     data = args.data if args.data.is_absolute() else REPO_ROOT / args.data
     train, test, source = load(data)
@@ -73,6 +139,8 @@ def main(argv: list[str] | None = None) -> int:
     items = [(e.title, e.body) for e in test[: args.limit]]
     characters = sum(len(title) + len(body) for title, body in items)
     print(f"texts: {len(items)} complaints, {characters} characters, from {source}")
+
+    whole_process(model, items, args.lines, args.repeat)
 
     tokenizer = model.tokenizer
     model.predict(items[:10])  # load jieba's dictionaries and build the lookup tables outside the timing

@@ -1,8 +1,11 @@
 """The accountability figures: per bureau and per oversight body, did they act, and in time?
 
-Counted in the database with one grouped query per table (medians with ``percentile_cont`` on PostgreSQL), so the
-page stays fast with hundreds of thousands of complaints. SQLite has no percentile aggregate, so there the medians
-are taken in Python from the durations.
+Counted in the database with one grouped query per table (medians with ``percentile_cont`` on PostgreSQL; SQLite
+has no percentile aggregate, so there the medians are taken in Python from the durations). Those queries read
+every complaint and case, so their cost grows with the tables: the periodic job :func:`refresh_figures` counts
+them for all time and keeps one row per unit (``accountability_rows``), and the board without a date filter
+reads those rows and says when they were counted. A date filter (``since``, ``until``) is counted on request;
+so is everything before the first refresh.
 """
 
 from __future__ import annotations
@@ -15,13 +18,12 @@ from datetime import date, datetime, time
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import ColumnElement, Select, and_, case, func, or_, select
+from sqlalchemy import ColumnElement, Select, and_, case, delete, func, insert, or_, select
 from sqlalchemy.orm import contains_eager
 
-from escalation.models import Case
-from escalation.retaliation import retaliation_by_body
+from escalation.models import AccountabilityRow, Case
 from escalation.rules import TERMINAL_STATES
-from escalation.vocabulary import CaseState
+from escalation.vocabulary import CaseKind, CaseState
 from portal.deadlines.workdays import SHANGHAI, end_of_local_day
 from portal.extensions import db
 from portal.feedback.figures import NO_ANSWERS, FeedbackFigures, feedback_by_bureau
@@ -77,9 +79,11 @@ class BodyFigures:
 class Accountability:
     bureaus: list[BureauFigures]
     bodies: list[BodyFigures]
+    as_of: datetime  # when the figures were counted (now, or at the last refresh)
 
     def as_dict(self) -> dict[str, Any]:
         return {
+            "as_of": self.as_of.isoformat(),
             "bureaus": [asdict(b) for b in self.bureaus],
             "oversight_bodies": [asdict(b) for b in self.bodies],
         }
@@ -158,17 +162,21 @@ def _units_in_scope(model: type[Bureau] | type[OversightBody], division_ids: lis
     return list(db.session.scalars(query))
 
 
-def _counts_of(counts: dict[int, Any], unit_id: int) -> list[int]:
-    """The six counts of one unit's row of the grouped query; zeros for a unit that received nothing."""
-    return [int(value or 0) for value in counts.get(unit_id, (0,) * 6)]
+def _counts_of(counts: dict[int, Any], unit_id: int, size: int = 6) -> list[int]:
+    """The counts of one unit's row of the grouped query; zeros for a unit that received nothing (or for a count
+    its stored row, written before the count existed, lacks)."""
+    found = [int(value or 0) for value in counts.get(unit_id, ())]
+    return (found + [0] * size)[:size]
 
 
 def _share(in_time: int, late: int) -> float | None:
     return in_time / (in_time + late) if in_time + late else None
 
 
-def bureau_figures(filters: Filters, locale: str, now: datetime) -> list[BureauFigures]:
-    division_ids = _subtree_ids(filters.division_code)
+Counted = tuple[dict[int, Any], dict[int, float | None]]  # counts and median days, by unit id
+
+
+def _count_bureaus(filters: Filters, now: datetime) -> Counted:
     where: list[ColumnElement[bool]] = [
         Complaint.bureau_id.is_not(None),
         *_period(Complaint.created_at, filters),
@@ -188,7 +196,6 @@ def bureau_figures(filters: Filters, locale: str, now: datetime) -> list[BureauF
         .where(*where)
         .group_by(Complaint.bureau_id)
     ).all()
-    counts = {row[0]: row[1:] for row in rows}
     medians = _medians(
         *_median_query(
             Complaint.bureau_id,
@@ -196,7 +203,19 @@ def bureau_figures(filters: Filters, locale: str, now: datetime) -> list[BureauF
             [*where, Complaint.first_replied_at.is_not(None), Complaint.routed_at.is_not(None)],
         )
     )
-    feedback = feedback_by_bureau(where, current_app.config["FEEDBACK_MIN_ANSWERS"])
+    return {row[0]: row[1:] for row in rows}, medians
+
+
+def bureau_figures(
+    filters: Filters, locale: str, now: datetime, counted: Counted | None = None
+) -> list[BureauFigures]:
+    division_ids = _subtree_ids(filters.division_code)
+    counts, medians = counted if counted is not None else _count_bureaus(filters, now)
+    # The follow-up visits' figures are few rows per bureau: counted on request, for the period asked.
+    feedback = feedback_by_bureau(
+        [Complaint.bureau_id.is_not(None), *_period(Complaint.created_at, filters)],
+        current_app.config["FEEDBACK_MIN_ANSWERS"],
+    )
     figures = []
     for bureau in _units_in_scope(Bureau, division_ids):
         received, replied, resolved, overdue, still_open, in_time = _counts_of(counts, bureau.id)
@@ -219,8 +238,7 @@ def bureau_figures(filters: Filters, locale: str, now: datetime) -> list[BureauF
     return figures
 
 
-def body_figures(filters: Filters, locale: str) -> list[BodyFigures]:
-    division_ids = _subtree_ids(filters.division_code)
+def _count_bodies(filters: Filters) -> Counted:
     where = _period(Case.opened_at, filters)
     closed = Case.state.in_(TERMINAL_STATES)
     rows = db.session.execute(
@@ -232,18 +250,23 @@ def body_figures(filters: Filters, locale: str) -> list[BodyFigures]:
             _count(Case.overdue_at.is_not(None)),
             _count(~closed),
             _count(and_(closed, Case.late.is_(False))),
+            _count(Case.kind == CaseKind.RETALIATION),
         )
         .where(*where)
         .group_by(Case.body_id)
     ).all()
-    counts = {row[0]: row[1:] for row in rows}
     medians = _medians(
         *_median_query(Case.body_id, _seconds_between(Case.closed_at, Case.opened_at), [*where, closed])
     )
-    retaliation = retaliation_by_body(where)
+    return {row[0]: row[1:] for row in rows}, medians
+
+
+def body_figures(filters: Filters, locale: str, counted: Counted | None = None) -> list[BodyFigures]:
+    division_ids = _subtree_ids(filters.division_code)
+    counts, medians = counted if counted is not None else _count_bodies(filters)
     figures = []
     for body in _units_in_scope(OversightBody, division_ids):
-        received, acted, declined, overdue, still_open, in_time = _counts_of(counts, body.id)
+        received, acted, declined, overdue, still_open, in_time, retaliation = _counts_of(counts, body.id, 7)
         figures.append(
             BodyFigures(
                 body.code,
@@ -259,14 +282,68 @@ def body_figures(filters: Filters, locale: str) -> list[BodyFigures]:
                 in_time,
                 medians.get(body.id),
                 _share(in_time, overdue),
-                retaliation.get(body.id, 0),
+                retaliation,
             )
         )
     return figures
 
 
+BUREAU, BODY = "bureau", "body"
+REFRESH_JOB = "escalation_refresh_figures"
+
+
+def refresh_figures(now: datetime | None = None) -> datetime:
+    """Count every unit's figures for all time and keep them (the periodic job; ``flask escalation figures``).
+    Replaces the previous rows in the job's transaction: readers see the old figures or the new, whole."""
+    now = now or utcnow()
+    db.session.execute(delete(AccountabilityRow))
+    rows = []
+    for kind, (counts, medians) in (
+        (BUREAU, _count_bureaus(Filters(), now)),
+        (BODY, _count_bodies(Filters())),
+    ):
+        for unit_id, values in counts.items():
+            rows.append(
+                {
+                    "unit_kind": kind,
+                    "unit_id": unit_id,
+                    "counts": [int(value or 0) for value in values],
+                    "median_days": medians.get(unit_id),
+                    "computed_at": now,
+                }
+            )
+    if rows:
+        db.session.execute(insert(AccountabilityRow), rows)
+    else:  # nothing filed yet: one empty row still says when it was counted
+        db.session.add(AccountabilityRow(unit_kind=BUREAU, unit_id=0, counts=[0] * 6, computed_at=now))
+    db.session.flush()
+    return now
+
+
+def _stored() -> tuple[Counted, Counted, datetime] | None:
+    """The figures the last refresh kept, and when it counted them; None before the first refresh."""
+    stored = db.session.scalars(select(AccountabilityRow)).all()
+    if not stored:
+        return None
+    by_kind: dict[str, Counted] = {BUREAU: ({}, {}), BODY: ({}, {})}
+    for row in stored:
+        counts, medians = by_kind[row.unit_kind]
+        counts[row.unit_id] = tuple(row.counts)
+        medians[row.unit_id] = row.median_days
+    return by_kind[BUREAU], by_kind[BODY], min(row.computed_at for row in stored)
+
+
 def accountability(filters: Filters, locale: str, now: datetime | None = None) -> Accountability:
-    return Accountability(bureau_figures(filters, locale, now or utcnow()), body_figures(filters, locale))
+    """The board's figures: the last refresh's for all time, or counted now for a date filter (or before any
+    refresh). The division filter only chooses which units are shown, so it never needs a count of its own."""
+    stored = _stored() if filters.since is None and filters.until is None else None
+    if stored is not None:
+        bureaus, bodies, as_of = stored
+        return Accountability(
+            bureau_figures(filters, locale, as_of, bureaus), body_figures(filters, locale, bodies), as_of
+        )
+    now = now or utcnow()
+    return Accountability(bureau_figures(filters, locale, now), body_figures(filters, locale), now)
 
 
 def active(rows: Iterable[BureauFigures | BodyFigures]) -> list[Any]:

@@ -21,6 +21,7 @@ from portal.features import ApiDocs
 from portal.http.api import ApiError, json_object, make_api_blueprint, validated_form, validation_failed
 from portal.http.i18n import current_language
 from portal.http.openapi import CODE_PARAMETER, errors, json_request, json_response, ref
+from portal.http.paging import PAGE_PARAMETERS, PAGE_PROPERTIES, page_request
 from portal.unit_of_work import commit
 from triage.decisions import Referral, refer_misconduct
 
@@ -71,8 +72,9 @@ def list_escalations() -> Response:
     if raw_state is not None and raw_state not in {s.value for s in CaseState}:
         raise validation_failed({"state": [_("Unknown state.")]})
     language = current_language()
-    found = cases.cases_for(require_staff(), CaseState(raw_state) if raw_state else None)
-    return jsonify({"escalations": [staff_case(case, language) for case in found]})
+    page = page_request(request.args)
+    found = cases.cases_for(require_staff(), CaseState(raw_state) if raw_state else None, page)
+    return jsonify({"escalations": [staff_case(case, language) for case in found.items], **found.as_json()})
 
 
 @escalation_api.get("/escalations/<id:case_id>")
@@ -138,7 +140,17 @@ CASE_SCHEMA = {
         },
     },
 }
-FIGURES = {"type": "object", "additionalProperties": True}
+FIGURES = {
+    "type": "object",
+    "additionalProperties": True,
+    "properties": {
+        "as_of": {
+            "type": "string",
+            "format": "date-time",
+            "description": "When the figures were counted: at the last periodic refresh, or now for a date filter",
+        }
+    },
+}
 CASE_ID = {"name": "case_id", "in": "path", "required": True, "schema": {"type": "integer"}}
 
 API_DOCS = ApiDocs(
@@ -169,17 +181,21 @@ API_DOCS = ApiDocs(
             "get": {
                 "summary": "Cases of the caller's oversight body (liaison officers)",
                 "parameters": [
-                    {"name": "state", "in": "query", "schema": {"enum": [s.value for s in CaseState]}}
+                    {"name": "state", "in": "query", "schema": {"enum": [s.value for s in CaseState]}},
+                    *PAGE_PARAMETERS,
                 ],
                 "responses": {
                     "200": json_response(
-                        "Cases",
+                        "A page of cases, nearest deadline first",
                         {
                             "type": "object",
-                            "properties": {"escalations": {"type": "array", "items": ref("Case")}},
+                            "properties": {
+                                "escalations": {"type": "array", "items": ref("Case")},
+                                **PAGE_PROPERTIES,
+                            },
                         },
                     ),
-                    **errors("401", "403", "422"),
+                    **errors("400", "401", "403", "422"),
                 },
             }
         },

@@ -12,15 +12,17 @@ from datetime import datetime, timedelta
 from typing import TypedDict
 
 from flask import current_app
-from sqlalchemy import exists, or_, select
+from sqlalchemy import and_, exists, or_, select
 
 from escalation import rules
 from escalation.models import Case, RetaliationCheckIn
+from escalation.public import CASE_VIEW_LOADS
 from escalation.rules import CaseSnapshot, SweepAction
 from escalation.vocabulary import CaseAction, CaseKind, CaseState, Outcome
 from portal.deadlines.policy import deadline_policy
 from portal.domain import Role, Track
 from portal.extensions import db
+from portal.http.paging import Page, PageRequest
 from portal.models import Bureau, Complaint, Division, Event, OversightBody, StaffUser, utcnow
 from portal.record import events
 from portal.refusals import N_, NotPermitted, UnknownTarget
@@ -342,35 +344,73 @@ def _open_inaction_cases(now: datetime) -> int:
     return len(late)
 
 
+# Cases locked, loaded and decided at a time; each batch is flushed before the next is read.
+SWEEP_BATCH = 500
+
+
+def _due_cases(now: datetime, after: tuple[datetime, int] | None) -> list[Case]:
+    """The next batch of cases whose deadline has passed, by deadline, through the partial index
+    ``ix_escalation_cases_due`` (only cases with a pending deadline are in it: answered and overdue ones have
+    none). Concurrent sweeps (every worker runs one) skip the cases another is already handling."""
+    query = select(Case).where(
+        Case.due_at <= now, Case.escalated.is_(False), Case.state.not_in(rules.TERMINAL_STATES)
+    )
+    if after is not None:
+        query = query.where(or_(Case.due_at > after[0], and_(Case.due_at == after[0], Case.id > after[1])))
+    query = query.order_by(Case.due_at, Case.id).limit(SWEEP_BATCH)
+    query = query.with_for_update(skip_locked=True, of=Case).options(*CASE_VIEW_LOADS)
+    return list(db.session.scalars(query))
+
+
 def sweep(now: datetime | None = None) -> SweepReport:
-    """Mark overdue cases, escalate them one level up, and open inaction cases for missed reply deadlines."""
+    """Mark overdue cases, escalate them one level up, and open inaction cases for missed reply deadlines.
+
+    Only cases whose deadline (the one each case shows, ``due_at``) has passed are read, in batches; a case that
+    is overdue at the top level has no deadline left and is never read again."""
     now = now or utcnow()
     parents = division_parents()
     inaction = _open_inaction_cases(now)
     overdue = escalated = 0
-    live = db.session.scalars(
-        select(Case)
-        .where(Case.state.not_in(rules.TERMINAL_STATES), Case.escalated.is_(False))
-        .order_by(Case.id)
-        .with_for_update(skip_locked=True, of=Case)
-    ).all()
-    for case in live:
-        was_overdue = case.state is CaseState.OVERDUE
-        above = sweep_case(case, now, parents)
-        overdue += case.state is CaseState.OVERDUE and not was_overdue
-        escalated += above is not None
+    after: tuple[datetime, int] | None = None
+    while batch := _due_cases(now, after):
+        last = batch[-1]
+        assert last.due_at is not None  # selected by due_at
+        after = (last.due_at, last.id)
+        for case in batch:
+            was_overdue = case.state is CaseState.OVERDUE
+            above = sweep_case(case, now, parents)
+            overdue += case.state is CaseState.OVERDUE and not was_overdue
+            escalated += above is not None
+        db.session.flush()
     asked = ask_due(now)
     return SweepReport(overdue=overdue, escalated=escalated, inaction_opened=inaction, check_ins_asked=asked)
 
 
-def cases_for(staff: StaffUser, state: CaseState | None = None) -> list[Case]:
-    """The cases ``staff`` may see: their own body's (liaison), or all (admin), never one about themselves."""
-    query = select(Case).order_by(Case.due_at.is_(None), Case.due_at, Case.id)
+def cases_for(
+    staff: StaffUser, state: CaseState | None = None, page: PageRequest | None = None
+) -> Page[Case]:
+    """A page of the cases ``staff`` may see: their own body's (liaison), or all (admin), never one about
+    themselves; nearest deadline first, then the ones without (index ``ix_escalation_cases_body_due``).
+
+    The visibility rule is applied in the query, so a page is full; ``can_view`` still checks every case."""
+    page = page or PageRequest()
+    query = select(Case).order_by(Case.due_at.asc().nulls_last(), Case.id)
     if staff.oversight_body_id is not None:
         query = query.where(Case.body_id == staff.oversight_body_id)
+    own_codes = [unit.code for unit in (staff.oversight_body, staff.bureau) if unit is not None]
+    if own_codes:
+        query = query.where(or_(Case.accused_unit_code.is_(None), Case.accused_unit_code.not_in(own_codes)))
+    if staff.bureau_id is not None:
+        about_own_bureau = select(Complaint.id).where(
+            Complaint.id == Case.complaint_id, Complaint.bureau_id == staff.bureau_id
+        )
+        query = query.where(~about_own_bureau.exists())
     if state is not None:
         query = query.where(Case.state == state)
-    return [case for case in db.session.scalars(query) if can_view(staff, case)]
+    query = query.offset(page.offset).limit(page.size + 1).options(*CASE_VIEW_LOADS)
+    rows = db.session.scalars(query).all()
+    visible = [case for case in rows[: page.size] if can_view(staff, case)]
+    return Page(visible, page, has_next=len(rows) > page.size)
 
 
 def latest_misconduct_case(complaint: Complaint) -> Case:

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from flask import Blueprint, Response, flash, jsonify, redirect, render_template, url_for
@@ -120,6 +121,22 @@ def public_check_in(complaint: Complaint, _locale: str) -> dict[str, Any] | None
     return {
         "days_after": check_in.days_after,
         "url": url_for("retaliation.check_in", code=complaint.tracking_code),
+    }
+
+
+def public_check_ins_many(complaints: Sequence[Complaint], _locale: str) -> dict[int, dict[str, Any] | None]:
+    """The same section for a list of complaints, in one query."""
+    waiting = retaliation.waiting_for([complaint.id for complaint in complaints])
+    return {
+        complaint.id: (
+            {
+                "days_after": waiting[complaint.id].days_after,
+                "url": url_for("retaliation.check_in", code=complaint.tracking_code),
+            }
+            if complaint.id in waiting
+            else None
+        )
+        for complaint in complaints
     }
 
 

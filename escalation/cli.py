@@ -1,4 +1,4 @@
-"""``flask escalation sweep [--now ISO-8601]``."""
+"""``flask escalation sweep [--now ISO-8601]``, ``flask escalation figures``."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 import click
 from flask.cli import AppGroup
 
+from escalation.accountability import refresh_figures
 from escalation.cases import sweep
 from portal.unit_of_work import commit
 
@@ -33,3 +34,11 @@ def sweep_command(now: datetime | None) -> None:
         f"overdue: {report.overdue}, escalated: {report.escalated}, "
         f"inaction cases opened: {report.inaction_opened}, retaliation check-ins asked: {report.check_ins_asked}"
     )
+
+
+@escalation_cli.command("figures")
+def figures_command() -> None:
+    """Count the accountability board's figures now (the worker does it every five minutes)."""
+    counted = refresh_figures()
+    commit()
+    click.echo(f"accountability figures counted at {counted.isoformat()}")

@@ -20,6 +20,7 @@ from portal.domain import Role
 from portal.extensions import db
 from portal.http.i18n import current_language
 from portal.http.pages import make_staff_blueprint, show_refusal
+from portal.http.paging import page_request
 from portal.models import Bureau
 from portal.refusals import Refusal
 from portal.unit_of_work import commit
@@ -32,11 +33,12 @@ desk = make_staff_blueprint("escalation_desk", __name__)
 def case_list() -> str:
     state = request.args.get("state")
     chosen = CaseState(state) if state in {s.value for s in CaseState} else None
-    found = cases.cases_for(current_user, chosen)
+    found = cases.cases_for(current_user, chosen, page_request(request.args))
     language = current_language()
     return render_template(
         "escalation/desk.html",
-        cases=[(case, public_case(case, language)) for case in found],
+        cases=[(case, public_case(case, language)) for case in found.items],
+        page=found,
         states=STATE_LABELS,
         chosen=chosen,
     )

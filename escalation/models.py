@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import JSON, Boolean, Float, ForeignKey, Index, Integer, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from escalation.vocabulary import CaseKind, CaseState, Outcome
@@ -16,7 +16,19 @@ from portal.models.types import UTCDateTime, str_enum, utcnow
 
 class Case(Model):
     __tablename__ = "escalation_cases"
-    __table_args__ = (Index("ix_escalation_cases_state_due_at", "state", "due_at"),)
+    __table_args__ = (
+        Index("ix_escalation_cases_state_due_at", "state", "due_at"),
+        # The liaison desk: a body's cases, nearest deadline first (ascending puts NULLs last, as the desk does).
+        Index("ix_escalation_cases_body_due", "body_id", "due_at", "id"),
+        # The sweep: only cases with a pending deadline (answered and overdue ones have none), by deadline.
+        Index(
+            "ix_escalation_cases_due",
+            "due_at",
+            "id",
+            postgresql_where=text("due_at IS NOT NULL"),
+            sqlite_where=text("due_at IS NOT NULL"),
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     complaint_id: Mapped[int] = mapped_column(ForeignKey("complaints.id"), index=True)
@@ -66,3 +78,18 @@ class RetaliationCheckIn(Model):
 
     complaint: Mapped[Complaint] = relationship()
     case: Mapped[Case] = relationship(foreign_keys=[case_id])
+
+
+class AccountabilityRow(Model):
+    """One unit's accountability figures over all time, as the refresh job last counted them.
+
+    The board reads these instead of aggregating the complaints and cases on every request, so its cost is
+    the number of units, not of complaints (escalation.accountability.refresh_figures)."""
+
+    __tablename__ = "accountability_rows"
+
+    unit_kind: Mapped[str] = mapped_column(String(8), primary_key=True)  # "bureau" or "body"
+    unit_id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    counts: Mapped[list[int]] = mapped_column(JSON)  # the six counts, in the figures' order
+    median_days: Mapped[float | None] = mapped_column(Float)
+    computed_at: Mapped[datetime] = mapped_column(UTCDateTime())

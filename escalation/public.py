@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from escalation.models import Case
 from escalation.vocabulary import (
@@ -22,7 +24,7 @@ from portal.extensions import db
 from portal.features import EventText
 from portal.http.i18n import current_language
 from portal.labels import LEVEL_LABELS, STATUS_LABELS, lazy_labels
-from portal.models import Complaint, ComplaintStatus, Event
+from portal.models import Complaint, ComplaintStatus, Division, Event, OversightBody
 from portal.privacy.public_text import public_text
 from portal.signals import FOLLOW_UP_FAILED
 
@@ -124,7 +126,30 @@ def oversight_status(complaint: Complaint) -> str | None:
     )
 
 
+# What public_case reads of the body, loaded with the cases in bulk.
+_BODY_LOADS = (selectinload(Case.body).selectinload(OversightBody.division).selectinload(Division.parent),)
+# ... and of the complaint, for lists of cases (the liaison desk, the sweep).
+CASE_VIEW_LOADS = (selectinload(Case.complaint).selectinload(Complaint.bureau), *_BODY_LOADS)
+_KEPT = "escalation.cases_of_lists"
+
+
 def public_cases(complaint: Complaint, locale: str) -> list[dict[str, Any]]:
     """The status page's section: every case about the complaint, oldest first."""
     found = db.session.scalars(select(Case).where(Case.complaint_id == complaint.id).order_by(Case.id))
     return [public_case(case, locale) for case in found]
+
+
+def public_cases_many(complaints: Sequence[Complaint], locale: str) -> dict[int, list[dict[str, Any]]]:
+    """The cases sections of a list of complaints, in a fixed number of queries whatever the list's length."""
+    by_complaint: dict[int, list[dict[str, Any]]] = {complaint.id: [] for complaint in complaints}
+    if not by_complaint:
+        return by_complaint
+    query = select(Case).where(Case.complaint_id.in_(list(by_complaint))).order_by(Case.id)
+    # The complaints are the caller's, already in the session: each case finds its own there, without a query.
+    found = db.session.scalars(query.options(*_BODY_LOADS)).all()
+    # Held for the rest of the session, so the timeline's texts of these cases' events (``_body_name``) find
+    # them in the identity map instead of loading each one.
+    db.session.info.setdefault(_KEPT, []).extend(found)
+    for case in found:
+        by_complaint[case.complaint_id].append(public_case(case, locale))
+    return by_complaint

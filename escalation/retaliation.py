@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import ColumnElement, func, select
+from sqlalchemy import select
 
 from escalation import rules
 from escalation.cases import ASKED, division_parents, open_case
@@ -49,6 +49,24 @@ def waiting(complaint: Complaint) -> RetaliationCheckIn | None:
         .order_by(RetaliationCheckIn.id)
         .limit(1)
     ).first()
+
+
+def waiting_for(complaint_ids: Sequence[int]) -> dict[int, RetaliationCheckIn]:
+    """:func:`waiting` for many complaints at once: the oldest open check-in of each that has one."""
+    if not complaint_ids:
+        return {}
+    found: dict[int, RetaliationCheckIn] = {}
+    for check_in in db.session.scalars(
+        select(RetaliationCheckIn)
+        .where(
+            RetaliationCheckIn.complaint_id.in_(complaint_ids),
+            RetaliationCheckIn.asked_at.is_not(None),
+            RetaliationCheckIn.answered_at.is_(None),
+        )
+        .order_by(RetaliationCheckIn.id)
+    ):
+        found.setdefault(check_in.complaint_id, check_in)
+    return found
 
 
 def _accused_division(case: Case) -> str:
@@ -100,16 +118,6 @@ def answer(
     )
     check_in.new_case_id = case.id
     return case
-
-
-def retaliation_by_body(case_conditions: Sequence[ColumnElement[bool]]) -> dict[int, int]:
-    """Per oversight body id, the retaliation cases it received (for the accountability board)."""
-    rows = db.session.execute(
-        select(Case.body_id, func.count(Case.id))
-        .where(Case.kind == CaseKind.RETALIATION, *case_conditions)
-        .group_by(Case.body_id)
-    ).all()
-    return {body_id: int(count) for body_id, count in rows}
 
 
 TIMELINE = {

@@ -85,6 +85,8 @@ class Settings:
     RATELIMIT_READ: str = "600 per minute"
     RATELIMIT_LOGIN: str = "10 per minute"
     RATELIMIT_LOGIN_ACCOUNT: str = "5 per minute;20 per hour"
+    # Open311 filings per api_key, not per address: one partner app posts for many citizens from one server.
+    RATELIMIT_OPEN311_POST: str = "30 per minute;2000 per day"
     RATELIMIT_STORAGE_URI: str = "memory://"
     # An unreachable Redis must not take the portal down: limits are then counted in memory, per process, until
     # Redis answers again; and a dead Redis is given up on quickly.
@@ -153,6 +155,10 @@ class Settings:
     FEEDBACK_MIN_ANSWERS: int = 5
     # Days after a misconduct case closes on which the reporter is asked whether they faced retaliation.
     RETALIATION_CHECK_DAYS: tuple[int, ...] = (30, 90)
+    # The key of the citizens' follow-up secrets (stored as HMAC-SHA-256 under it, portal.complaints.secret_digest).
+    # Unset: derived from SECRET_KEY, so changing SECRET_KEY then invalidates every secret issued under it; set
+    # this to keep them when rotating SECRET_KEY. Secrets filed before (scrypt hashes) never depend on it.
+    FOLLOW_UP_SECRET_KEY: str | None = None
 
     def as_flask_config(self) -> dict[str, Any]:
         return asdict(self)
@@ -325,6 +331,7 @@ def settings_from_env(environ: Mapping[str, str], instance_path: Path) -> Settin
         RATELIMIT_READ=_limit(environ, "RATELIMIT_READ", Settings.RATELIMIT_READ),
         RATELIMIT_LOGIN=_limit(environ, "RATELIMIT_LOGIN", Settings.RATELIMIT_LOGIN),
         RATELIMIT_LOGIN_ACCOUNT=_limit(environ, "RATELIMIT_LOGIN_ACCOUNT", Settings.RATELIMIT_LOGIN_ACCOUNT),
+        RATELIMIT_OPEN311_POST=_limit(environ, "RATELIMIT_OPEN311_POST", Settings.RATELIMIT_OPEN311_POST),
         # Limits are shared between processes only when they are counted in Redis.
         RATELIMIT_STORAGE_URI=environ.get("RATELIMIT_STORAGE_URI") or redis_url or "memory://",
         SESSION_COOKIE_SECURE=_bool(environ, "SESSION_COOKIE_SECURE", Settings.SESSION_COOKIE_SECURE),
@@ -362,4 +369,5 @@ def settings_from_env(environ: Mapping[str, str], instance_path: Path) -> Settin
         FEEDBACK_REOPEN_LIMIT=_int(environ, "FEEDBACK_REOPEN_LIMIT", Settings.FEEDBACK_REOPEN_LIMIT),
         FEEDBACK_MIN_ANSWERS=_int(environ, "FEEDBACK_MIN_ANSWERS", Settings.FEEDBACK_MIN_ANSWERS),
         RETALIATION_CHECK_DAYS=_days_list(environ, "RETALIATION_CHECK_DAYS", Settings.RETALIATION_CHECK_DAYS),
+        FOLLOW_UP_SECRET_KEY=environ.get("FOLLOW_UP_SECRET_KEY") or None,
     )

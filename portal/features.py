@@ -10,7 +10,7 @@ exactly what it installed.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -89,6 +89,9 @@ class ApiDocs:
 
 SectionBuilder = Callable[["Complaint", str], Any]
 StatusLabeller = Callable[["Complaint"], str | None]
+# The same section for a whole list of complaints at once (desks, the API's lists): a few queries for the list,
+# never one per complaint. Answers by complaint id.
+SectionsBuilder = Callable[["Sequence[Complaint]", str], "Mapping[int, Any]"]
 # Figures read when /metrics is scraped, inside the scraping request's app context (so ``db.session`` works):
 # a function that yields prometheus_client metric families (``GaugeMetricFamily`` and the like), each named
 # ``fire_alarm_<feature>_...``. A source that fails (its database is down) is logged and left out of that one
@@ -114,6 +117,8 @@ class Feature:
     timeline: Mapping[str, EventText] = field(default_factory=dict)
     # Named parts of the public view of a complaint, built by the feature that owns them.
     public_sections: Mapping[str, SectionBuilder] = field(default_factory=dict)
+    # For lists: the same sections built for many complaints at once (every section of a list needs one).
+    public_sections_many: Mapping[str, SectionsBuilder] = field(default_factory=dict)
     # Templates included on the public status page; they see ``complaint`` (the public view).
     track_partials: tuple[str, ...] = ()
     # What a complaint's status says when the feature holds it, not a bureau (e.g. a misconduct-only complaint
@@ -128,6 +133,9 @@ class Feature:
     metrics: tuple[MetricsSource, ...] = ()
     # Who else may reveal a complainant's contact details (portal.privacy.reveals decides for its own roles).
     contact_access: tuple[ContactAccess, ...] = ()
+    # Run by a worker (inside the app context) before it takes its first job: load what every job needs
+    # (a model, a dictionary) once per process instead of on the first job.
+    warm_ups: tuple[Callable[[], None], ...] = ()
 
 
 @dataclass
@@ -137,6 +145,7 @@ class Installed:
     names: list[str] = field(default_factory=list)
     timeline: dict[str, EventText] = field(default_factory=dict)
     public_sections: dict[str, SectionBuilder] = field(default_factory=dict)
+    public_sections_many: dict[str, SectionsBuilder] = field(default_factory=dict)
     track_partials: list[str] = field(default_factory=list)
     status_labels: list[StatusLabeller] = field(default_factory=list)
     public_nav: list[NavLink] = field(default_factory=list)
@@ -147,6 +156,7 @@ class Installed:
     contact_access: list[ContactAccess] = field(default_factory=list)
     groups: dict[str, AppGroup] = field(default_factory=dict)
     metrics: list[MetricsSource] = field(default_factory=list)
+    warm_ups: list[Callable[[], None]] = field(default_factory=list)
 
 
 def installed(app: Flask | None = None) -> Installed:
@@ -190,6 +200,7 @@ def install(app: Flask, feature: Feature) -> None:
         subscription.connect(app)
     registry.timeline.update(feature.timeline)
     registry.public_sections.update(feature.public_sections)
+    registry.public_sections_many.update(feature.public_sections_many)
     registry.track_partials.extend(feature.track_partials)
     registry.status_labels.extend(feature.status_labels)
     registry.public_nav.extend(feature.public_nav)
@@ -200,6 +211,7 @@ def install(app: Flask, feature: Feature) -> None:
     registry.error_formats.update(feature.error_formats)
     registry.metrics.extend(feature.metrics)
     registry.contact_access.extend(feature.contact_access)
+    registry.warm_ups.extend(feature.warm_ups)
     app.jinja_env.globals.update(feature.template_globals)
 
 

@@ -4,16 +4,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Response, jsonify
+from flask import Response, jsonify, request
 
 from portal.auth.access import require_staff, requires_role
 from portal.complaints.lookup import require_complaint
-from portal.complaints.timeline import public_complaint
+from portal.complaints.timeline import public_complaint, public_complaints
 from portal.domain import Role, Track
 from portal.features import ApiDocs
 from portal.http.api import json_object, make_api_blueprint, validated_form
 from portal.http.i18n import current_language
 from portal.http.openapi import CODE_PARAMETER, errors, json_request, json_response, ref
+from portal.http.paging import PAGE_PARAMETERS, PAGE_PROPERTIES, page_request
 from portal.unit_of_work import commit
 from triage import decisions
 from triage.forms import MisconductReviewForm, RoutingForm
@@ -46,17 +47,20 @@ def assessment_json(assessment: Assessment | None) -> dict[str, Any] | None:
 @requires_role(Role.TRIAGE)
 def triage_queue() -> Response:
     language = current_language()
+    page = decisions.queue(page_request(request.args))
+    views = public_complaints([item.complaint for item in page.items], language)
     return jsonify(
         {
             "queue": [
                 {
-                    "complaint": public_complaint(item.complaint, language),
+                    "complaint": view,
                     "needs_routing": item.needs_routing,
                     "needs_misconduct_review": item.needs_misconduct_review,
                     "assessment": assessment_json(item.assessment),
                 }
-                for item in decisions.queue()
-            ]
+                for item, view in zip(page.items, views, strict=True)
+            ],
+            **page.as_json(),
         }
     )
 
@@ -117,6 +121,7 @@ API_DOCS = ApiDocs(
         "/triage/queue": {
             "get": {
                 "summary": "Complaints waiting for a human: unrouted, or flagged misconduct to confirm",
+                "parameters": PAGE_PARAMETERS,
                 "responses": {
                     "200": json_response(
                         "The queue, urgent first, then oldest first",
@@ -134,11 +139,12 @@ API_DOCS = ApiDocs(
                                             "assessment": ASSESSMENT,
                                         },
                                     },
-                                }
+                                },
+                                **PAGE_PROPERTIES,
                             },
                         },
                     ),
-                    **errors("401", "403"),
+                    **errors("400", "401", "403"),
                 },
             }
         },

@@ -6,22 +6,48 @@ records the decision as an event.
 
 from __future__ import annotations
 
+from sqlalchemy import select
+
 from portal.complaints.routing import route
 from portal.extensions import db
 from portal.models import Complaint, ComplaintStatus, RoutedBy
 from portal.record import events
 from triage import classifier
+from triage.engine.model import Prediction
 from triage.models import Assessment, MisconductReview
+
+# Complaints classified by one job: its own, and others still waiting (their own jobs then find them done).
+CLASSIFY_BATCH = 64
 
 
 def classify(complaint_id: int) -> None:
-    """The classification job: route confidently classified complaints, queue the rest. Idempotent."""
+    """The classification job: route confidently classified complaints, queue the rest. Idempotent.
+
+    The model predicts a batch far more cheaply per complaint than one at a time, so the job also takes up to
+    ``CLASSIFY_BATCH - 1`` other complaints still waiting for classification (oldest first, skipping any that
+    another worker holds) and predicts them all at once."""
     # Locked: a duplicate of this job running at the same moment waits, then finds the work done.
     complaint = db.session.get(Complaint, complaint_id, with_for_update=True)
     if complaint is None or complaint.status is not ComplaintStatus.RECEIVED:
         return
-    signal = classifier.misconduct_signal(complaint)
+    waiting = db.session.scalars(
+        select(Complaint)
+        .where(Complaint.status == ComplaintStatus.RECEIVED, Complaint.id != complaint.id)
+        .order_by(Complaint.id)
+        .limit(CLASSIFY_BATCH - 1)
+        .with_for_update(skip_locked=True)
+    ).all()
+    batch = [complaint, *waiting]
     loaded = classifier.active_model()
+    predictions = classifier.predict_many(loaded, batch) if loaded is not None else [None] * len(batch)
+    for each, prediction in zip(batch, predictions, strict=True):
+        _classify_one(each, loaded, prediction)
+
+
+def _classify_one(
+    complaint: Complaint, loaded: classifier.LoadedModel | None, prediction: Prediction | None
+) -> None:
+    signal = classifier.misconduct_signal(complaint)
     assessment = Assessment(
         complaint=complaint,
         misconduct_flag=signal.flag,
@@ -40,10 +66,9 @@ def classify(complaint_id: int) -> None:
             public=False,
             payload={"track": signal.track.value, "evidence": list(signal.evidence), "score": signal.score},
         )
-    if loaded is None:
+    if loaded is None or prediction is None:
         _queue(complaint, reason="no active model")
         return
-    prediction = classifier.predict(loaded, complaint)
     threshold = classifier.threshold_for(loaded, complaint.title, complaint.body)
     assessment.model_version = loaded.version
     assessment.category_key = prediction.category

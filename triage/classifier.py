@@ -6,6 +6,7 @@ retrained model is picked up by every process on its next prediction without a r
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -18,6 +19,7 @@ from triage.engine import script
 from triage.engine.misconduct import MisconductSignal, detect_misconduct
 from triage.engine.model import Prediction, TriageModel
 from triage.engine.registry import ModelRegistry
+from triage.engine.tokenizer import Tokenizer
 
 
 @dataclass(frozen=True)
@@ -56,6 +58,21 @@ def predict(loaded: LoadedModel, complaint: Complaint) -> Prediction:
 def is_english(complaint: Complaint) -> bool:
     """An English complaint goes to the desk: the model was trained on Chinese ones."""
     return script.is_english(f"{complaint.title} {complaint.body}")
+
+
+def predict_many(loaded: LoadedModel, complaints: Sequence[Complaint]) -> list[Prediction]:
+    """Predictions for many complaints in one batch (the model's matrix work is far cheaper per complaint)."""
+    return loaded.model.predict([(complaint.title, complaint.body) for complaint in complaints])
+
+
+def warm_up() -> None:
+    """Load the active model and build the tokenizer's dictionary now, so the first job does not pay for it
+    (a worker calls this before it takes jobs)."""
+    loaded = active_model()
+    if loaded is not None:
+        loaded.model.predict([("预热", "预热")])
+    else:
+        Tokenizer.default().segment("预热")
 
 
 def misconduct_signal(complaint: Complaint) -> MisconductSignal:

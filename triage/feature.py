@@ -6,7 +6,7 @@ from portal.complaints.processing import CLASSIFY_JOB
 from portal.domain import Role
 from portal.features import Desk, Feature, Job
 from portal.jobs import MEDIA
-from triage import decisions
+from triage import classifier, decisions
 from triage.api import API_DOCS, triage_api
 from triage.classification import classify
 from triage.cli import triage_cli
@@ -27,4 +27,6 @@ FEATURE = Feature(
     timeline=decisions.TIMELINE,
     desks=(Desk("triage_desk.queue", _l("Triage desk"), (Role.TRIAGE,)),),
     api_docs=API_DOCS,
+    # jieba's dictionary and the active model, loaded before the worker's first classification.
+    warm_ups=(classifier.warm_up,),
 )

@@ -6,7 +6,7 @@ import enum
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, Float, ForeignKey, Integer, String, Text
+from sqlalchemy import JSON, Boolean, Float, ForeignKey, Index, Integer, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.domain import Track
@@ -25,6 +25,16 @@ class Assessment(Model):
     """The classifier's view of one complaint, kept so staff see why it was (or was not) routed."""
 
     __tablename__ = "triage_assessments"
+    __table_args__ = (
+        # The triage queue's urgent half: flags awaiting review, oldest first (a small backlog in a large table).
+        Index(
+            "ix_triage_assessments_pending",
+            "created_at",
+            "id",
+            postgresql_where=text("misconduct_review = 'pending'"),
+            sqlite_where=text("misconduct_review = 'pending'"),
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     complaint_id: Mapped[int] = mapped_column(ForeignKey("complaints.id"), unique=True)

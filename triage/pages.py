@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask import abort, flash, jsonify, redirect, render_template, url_for
+from flask import abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.wrappers import Response
@@ -15,6 +15,7 @@ from portal.domain import Role
 from portal.extensions import db
 from portal.http.i18n import current_language
 from portal.http.pages import make_staff_blueprint, refusal_text, show_refusal
+from portal.http.paging import page_request
 from portal.models import Complaint
 from portal.refusals import Refusal
 from portal.unit_of_work import commit
@@ -36,7 +37,7 @@ def _queue_page(refused: str | None = None) -> str:
     run = training.latest_run()
     return render_template(
         "triage/queue.html",
-        items=decisions.queue(),
+        page=decisions.queue(page_request(request.args)),
         training=training_view(run) if run else None,
         refused=refused,
     )

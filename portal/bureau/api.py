@@ -2,18 +2,19 @@
 
 from __future__ import annotations
 
-from flask import Response, jsonify
+from flask import Response, jsonify, request
 
 from portal.auth.access import require_staff, requires_role
 from portal.bureau import replies
 from portal.bureau.forms import ReplyForm
 from portal.complaints.lookup import require_complaint
-from portal.complaints.timeline import public_complaint
+from portal.complaints.timeline import public_complaints
 from portal.domain import Role
 from portal.features import ApiDocs
 from portal.http.api import json_object, make_api_blueprint, validated_form
 from portal.http.i18n import current_language
 from portal.http.openapi import CODE_PARAMETER, errors, json_request, json_response, ref
+from portal.http.paging import PAGE_PARAMETERS, PAGE_PROPERTIES, page_request
 from portal.unit_of_work import commit
 
 bureau_api = make_api_blueprint("bureau_api", __name__)
@@ -24,7 +25,8 @@ bureau_api = make_api_blueprint("bureau_api", __name__)
 def bureau_complaints() -> Response:
     staff = require_staff()
     language = current_language()
-    return jsonify({"complaints": [public_complaint(c, language) for c in replies.bureau_complaints(staff)]})
+    page = replies.bureau_complaints(staff, page_request(request.args))
+    return jsonify({"complaints": public_complaints(page.items, language), **page.as_json()})
 
 
 @bureau_api.post("/complaints/<code>/replies")
@@ -42,16 +44,20 @@ API_DOCS = ApiDocs(
     {
         "/bureau/complaints": {
             "get": {
-                "summary": "Open complaints routed to the caller's bureau (bureau officers)",
+                "summary": "Open complaints routed to the caller's bureau, earliest deadline first (bureau officers)",
+                "parameters": PAGE_PARAMETERS,
                 "responses": {
                     "200": json_response(
                         "Public views of the complaints",
                         {
                             "type": "object",
-                            "properties": {"complaints": {"type": "array", "items": ref("PublicComplaint")}},
+                            "properties": {
+                                "complaints": {"type": "array", "items": ref("PublicComplaint")},
+                                **PAGE_PROPERTIES,
+                            },
                         },
                     ),
-                    **errors("401", "403"),
+                    **errors("400", "401", "403"),
                 },
             }
         },

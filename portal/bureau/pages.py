@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.wrappers import Response
@@ -14,6 +14,7 @@ from portal.complaints.lookup import find_by_code
 from portal.complaints.timeline import staff_history
 from portal.domain import Role
 from portal.http.pages import make_staff_blueprint, show_refusal
+from portal.http.paging import page_request
 from portal.models import Complaint
 from portal.refusals import Refusal
 from portal.unit_of_work import commit
@@ -24,7 +25,8 @@ bureau_desk = make_staff_blueprint("bureau_desk", __name__)
 @bureau_desk.get("/bureau")
 @requires_role(Role.BUREAU)
 def queue() -> str:
-    return render_template("bureau/queue.html", complaints=replies.bureau_complaints(current_user))
+    page = replies.bureau_complaints(current_user, page_request(request.args))
+    return render_template("bureau/queue.html", complaints=page)
 
 
 @bureau_desk.route("/bureau/<code>", methods=["GET", "POST"])

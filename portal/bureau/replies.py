@@ -7,9 +7,11 @@ from datetime import datetime
 from flask_babel import gettext as _
 from sqlalchemy import select
 
+from portal.complaints.timeline import PUBLIC_VIEW_LOADS
 from portal.domain import Role
 from portal.extensions import db
 from portal.features import EventText
+from portal.http.paging import Page, PageRequest
 from portal.models import Complaint, ComplaintStatus, Event, StaffUser, utcnow
 from portal.record import events
 from portal.refusals import N_, Conflict, NotPermitted
@@ -65,12 +67,19 @@ def post_reply(
     return replied
 
 
-def bureau_complaints(staff: StaffUser) -> list[Complaint]:
-    """The complaints the officer's bureau still has to answer, earliest deadline first."""
-    query = select(Complaint).where(
-        Complaint.bureau_id == staff.bureau_id, Complaint.status.in_(OPEN_FOR_REPLY)
+def bureau_complaints(staff: StaffUser, page: PageRequest | None = None) -> Page[Complaint]:
+    """A page of the complaints the officer's bureau still has to answer, earliest deadline first
+    (index ``ix_complaints_bureau_due``), with what their public views read loaded in bulk."""
+    page = page or PageRequest()
+    query = (
+        select(Complaint)
+        .where(Complaint.bureau_id == staff.bureau_id, Complaint.status.in_(OPEN_FOR_REPLY))
+        .order_by(Complaint.reply_due_at, Complaint.id)
+        .offset(page.offset)
+        .limit(page.size + 1)
+        .options(*PUBLIC_VIEW_LOADS)
     )
-    return list(db.session.scalars(query.order_by(Complaint.reply_due_at, Complaint.id)))
+    return Page.of(db.session.scalars(query).all(), page)
 
 
 def _describe_reply(event: Event) -> str:

@@ -12,11 +12,11 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from portal import jobs
-from portal.auth.passwords import slow_hash
 from portal.complaints.codes import (
     new_follow_up_secret,
     new_tracking_code,
 )
+from portal.complaints.lookup import hash_secret
 from portal.complaints.processing import CLASSIFY_JOB
 from portal.domain import Allegation
 from portal.evidence.photos import Upload, attach
@@ -109,7 +109,7 @@ def file_complaint(draft: ComplaintDraft, uploads: Sequence[Upload] = ()) -> Fil
     allegation = draft.allegation
     complaint = Complaint(
         tracking_code=_unused_tracking_code(),
-        secret_hash=slow_hash(secret),
+        secret_hash=hash_secret(secret),
         title=draft.title,
         body=draft.body,
         language=draft.language,

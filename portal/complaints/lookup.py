@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from flask import current_app
 from sqlalchemy import select
 
 from portal.auth.passwords import matches
+from portal.complaints import secret_digest
 from portal.complaints.codes import normalise_secret, normalise_tracking_code
 from portal.extensions import db
 from portal.models import Complaint
@@ -18,8 +20,24 @@ def find_by_code(text: str) -> Complaint | None:
     return db.session.scalar(select(Complaint).where(Complaint.tracking_code == code))
 
 
+def follow_up_key() -> bytes:
+    """The server key of follow-up secrets: FOLLOW_UP_SECRET_KEY if set, otherwise derived from SECRET_KEY."""
+    configured = current_app.config.get("FOLLOW_UP_SECRET_KEY")
+    if configured:
+        return str(configured).encode()
+    return secret_digest.derive_key(current_app.config["SECRET_KEY"])
+
+
+def hash_secret(secret: str) -> str:
+    """What is stored for a new follow-up secret (a keyed HMAC: the secret is random, see secret_digest)."""
+    return secret_digest.digest(follow_up_key(), normalise_secret(secret))
+
+
 def secret_matches(complaint: Complaint, secret: str) -> bool:
-    return matches(complaint.secret_hash, normalise_secret(secret))
+    stored = complaint.secret_hash
+    if secret_digest.is_keyed(stored):
+        return secret_digest.keyed_matches(follow_up_key(), stored, normalise_secret(secret))
+    return matches(stored, normalise_secret(secret))  # filed before keyed hashes: a werkzeug scrypt hash
 
 
 class UnknownComplaint(Refusal):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from flask import g
 from flask_babel import gettext as _
 from sqlalchemy import select
 
@@ -95,8 +96,17 @@ def route(
     return bureau
 
 
+def _bureaus_by_code() -> dict[str, Bureau]:
+    """Every bureau by code, read once per request: a timeline of many complaints names many bureaus."""
+    if "bureaus_by_code" not in g:
+        g.bureaus_by_code = {bureau.code: bureau for bureau in db.session.scalars(select(Bureau))}
+    found: dict[str, Bureau] = g.bureaus_by_code
+    return found
+
+
 def _describe_routing(event: Event) -> str:
-    bureau = db.session.scalar(select(Bureau).where(Bureau.code == event.payload.get("bureau")))
+    code = event.payload.get("bureau")
+    bureau = _bureaus_by_code().get(code) if isinstance(code, str) else None
     name = bureau.name(current_language()) if bureau else event.payload.get("bureau", "")
     if event.payload.get("by") == RoutedBy.MODEL.value:
         return _("Sent to %(bureau)s automatically", bureau=name)

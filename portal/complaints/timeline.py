@@ -6,7 +6,11 @@ Contact details never appear here. The timeline words each event as the feature 
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from typing import Any
+
+from sqlalchemy.orm import selectinload
+from sqlalchemy.orm.interfaces import LoaderOption
 
 from portal.features import installed
 from portal.labels import STATUS_LABELS
@@ -26,7 +30,36 @@ def public_detail(event: Event) -> str | None:
     return value if isinstance(value, str) and value else None
 
 
+# What a public view reads, loaded in bulk by any query whose rows become public views (a few queries a list).
+PUBLIC_VIEW_LOADS: tuple[LoaderOption, ...] = (
+    selectinload(Complaint.division),
+    selectinload(Complaint.category),
+    selectinload(Complaint.bureau),
+    selectinload(Complaint.events),
+)
+
+
 def public_complaint(complaint: Complaint, locale: str) -> dict[str, Any]:
+    sections = {name: builder(complaint, locale) for name, builder in installed().public_sections.items()}
+    return _view(complaint, locale, sections)
+
+
+def public_complaints(complaints: Sequence[Complaint], locale: str) -> list[dict[str, Any]]:
+    """The public views of many complaints: each feature builds its section for the whole list at once."""
+    many = installed().public_sections_many
+    by_section: dict[str, Mapping[int, Any]] = {
+        name: many[name](complaints, locale)
+        if name in many
+        else {complaint.id: one(complaint, locale) for complaint in complaints}
+        for name, one in installed().public_sections.items()
+    }
+    return [
+        _view(complaint, locale, {name: found[complaint.id] for name, found in by_section.items()})
+        for complaint in complaints
+    ]
+
+
+def _view(complaint: Complaint, locale: str, sections: Mapping[str, Any]) -> dict[str, Any]:
     category = complaint.category
     bureau = complaint.bureau
     view: dict[str, Any] = {
@@ -52,8 +85,7 @@ def public_complaint(complaint: Complaint, locale: str) -> dict[str, Any]:
             if event.public
         ],
     }
-    for name, builder in installed().public_sections.items():
-        view[name] = builder(complaint, locale)
+    view.update(sections)
     view["status_label"] = status_label(complaint)
     return view
 

@@ -23,6 +23,7 @@ FEATURE = Feature(
         Job(held.FORGET_JOB, held.forget_expired, every_seconds=600, timeout_seconds=120),
     ),
     public_sections={"evidence": photos.public_section},
+    public_sections_many={"evidence": photos.public_sections},
     template_globals={
         "evidence_for": photos.photos_of,
         "may_see_originals": _may_see_originals,

@@ -194,7 +194,20 @@ def public_url(photo: Photo) -> str:
 
 def public_section(complaint: Complaint, _locale: str) -> dict[str, object]:
     """The status page's evidence: published copies, and how many are withheld (pending or not strippable)."""
-    found = photos_of(complaint)
+    return _section(photos_of(complaint))
+
+
+def public_sections(complaints: Sequence[Complaint], _locale: str) -> dict[int, dict[str, object]]:
+    """The evidence sections of a list of complaints, in one query."""
+    found: dict[int, list[Photo]] = {complaint.id: [] for complaint in complaints}
+    if found:
+        query = select(Photo).where(Photo.complaint_id.in_(list(found))).order_by(Photo.id)
+        for photo in db.session.scalars(query):
+            found[photo.complaint_id].append(photo)
+    return {complaint_id: _section(photos) for complaint_id, photos in found.items()}
+
+
+def _section(found: Sequence[Photo]) -> dict[str, object]:
     return {
         "photos": [
             {

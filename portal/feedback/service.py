@@ -10,6 +10,7 @@ on the public record. Visits nobody answers close after ``FEEDBACK_VISIT_DAYS`` 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -98,6 +99,19 @@ def open_visit_of(complaint: Complaint) -> Visit | None:
     ):
         return None
     return latest
+
+
+def open_visits_of(complaints: Sequence[Complaint]) -> dict[int, Visit]:
+    """:func:`open_visit_of` for a list of complaints in one query (only resolved ones can have one)."""
+    resolved = [complaint.id for complaint in complaints if complaint.status is ComplaintStatus.RESOLVED]
+    if not resolved:
+        return {}
+    latest: dict[int, Visit] = {}
+    for visit in db.session.scalars(
+        select(Visit).where(Visit.complaint_id.in_(resolved)).order_by(Visit.complaint_id, Visit.round)
+    ):
+        latest[visit.complaint_id] = visit  # the highest round wins
+    return {key: visit for key, visit in latest.items() if visit.state is VisitState.OPEN}
 
 
 def feedback_link_token(complaint: Complaint) -> str | None:

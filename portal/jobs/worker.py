@@ -152,13 +152,29 @@ class SchedulerThread(threading.Thread):
         self.release()
 
 
+def warm_up(app: Flask) -> None:
+    """Run the features' warm-ups (the classifier and its dictionary), so the first job waits for nothing.
+    One that fails is logged, not fatal: its job will load what it needs itself, or fail and be retried."""
+    from portal.features import installed
+
+    for warm in installed(app).warm_ups:
+        try:
+            warm()
+        except Exception:
+            log.exception("warm-up %s failed; jobs will load what they need themselves", warm.__qualname__)
+        finally:
+            db.session.remove()
+
+
 def run_worker(app: Flask, *, burst: bool, queue_kinds: tuple[str, ...] = (MAIN,)) -> bool:
-    """Serve the queues of ``queue_kinds`` (``main``, ``media``) in this process. Returns whether any job ran."""
+    """Serve the queues of ``queue_kinds`` (``main``, ``media``) in this process, warmed up first. Returns
+    whether any job ran."""
     registry = _registry(app)
     unknown = set(queue_kinds) - set(QUEUE_KINDS)
     if unknown:
         raise ValueError(f"no such queue: {', '.join(sorted(unknown))}")
     queues = [registry.queue(kind) for kind in queue_kinds]
+    warm_up(app)
     worker = AppWorker(
         queues,
         connection=queues[0].connection,

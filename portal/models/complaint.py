@@ -31,11 +31,19 @@ class RoutedBy(enum.StrEnum):
 
 class Complaint(Model):
     __tablename__ = "complaints"
-    __table_args__ = (Index("ix_complaints_status_created_at", "status", "created_at"),)
+    __table_args__ = (
+        # The triage queue's unrouted complaints, oldest first.
+        Index("ix_complaints_status_created_at", "status", "created_at"),
+        # Open311's requests, newest first within a date window.
+        Index("ix_complaints_created_at", "created_at", "id"),
+        # The bureau desk: a bureau's complaints, earliest reply deadline first.
+        Index("ix_complaints_bureau_due", "bureau_id", "reply_due_at", "id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     tracking_code: Mapped[str] = mapped_column(String(24), unique=True)
-    # scrypt hash of the follow-up secret; the secret itself is shown once on the receipt and never stored.
+    # HMAC-SHA-256 of the follow-up secret under the server key (older rows: a scrypt hash); the secret itself is
+    # shown once on the receipt and never stored (portal.complaints.secret_digest).
     secret_hash: Mapped[str] = mapped_column(String(255))
     title: Mapped[str] = mapped_column(String(200))
     body: Mapped[str] = mapped_column(Text)

@@ -13,10 +13,10 @@ from datetime import datetime
 
 from flask_babel import gettext as _
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
 from werkzeug.datastructures import MultiDict
 
 from portal.complaints.codes import normalise_tracking_code
+from portal.complaints.timeline import PUBLIC_VIEW_LOADS
 from portal.extensions import db
 from portal.models import Complaint, ComplaintStatus
 from portal.open311.catalogue import SERVICE_CODES
@@ -143,10 +143,6 @@ def run_search(search: RequestSearch, jurisdiction: Jurisdiction) -> Sequence[Co
         if search.service_codes:
             query = query.where(service_code_column().in_(search.service_codes))
         query = query.offset((search.page - 1) * search.page_size).limit(search.page_size)
-    query = query.order_by(Complaint.created_at.desc(), Complaint.id.desc()).options(
-        selectinload(Complaint.division),
-        selectinload(Complaint.category),
-        selectinload(Complaint.bureau),
-        selectinload(Complaint.events),
-    )
+    # Newest first through ix_complaints_created_at; what the public views read is loaded in bulk.
+    query = query.order_by(Complaint.created_at.desc(), Complaint.id.desc()).options(*PUBLIC_VIEW_LOADS)
     return db.session.scalars(query).all()

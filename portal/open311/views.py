@@ -34,8 +34,11 @@ from portal.unit_of_work import commit
 FMT = "<any(json, xml):fmt>"
 SPECIFICATION = "http://wiki.open311.org/GeoReport_v2"
 FORMATS = ["text/xml", "application/json"]
-# Per api_key, not per address: one partner app posts for many citizens from one server.
-POST_LIMIT = "30 per minute;2000 per day"
+
+
+def _post_limit() -> str:
+    # Per api_key, not per address: one partner app posts for many citizens from one server.
+    return str(current_app.config["RATELIMIT_OPEN311_POST"])
 
 
 def _zone() -> ZoneInfo:
@@ -74,15 +77,8 @@ def _requests_response(complaints: Sequence[Complaint], fmt: str) -> Response:
     catalogue = services(locale, ())  # names only: no definition is written here
     zone = _zone()
     documents = [
-        request_document(
-            complaint,
-            timeline.public_complaint(complaint, locale),
-            catalogue,
-            zone=zone,
-            locale=locale,
-            root_url=request.host_url,
-        )
-        for complaint in complaints
+        request_document(complaint, view, catalogue, zone=zone, locale=locale, root_url=request.host_url)
+        for complaint, view in zip(complaints, timeline.public_complaints(complaints, locale), strict=True)
     ]
     return document_response("service_requests", documents, fmt)
 
@@ -164,7 +160,7 @@ def token_lookup(token: str, fmt: str) -> Response:  # noqa: ARG001 - fmt picks 
 
 
 @open311_bp.post(f"/requests.{FMT}")
-@limiter.limit(POST_LIMIT, key_func=_post_limit_key)
+@limiter.limit(_post_limit, key_func=_post_limit_key)
 def create_request(fmt: str) -> Response:
     # Order of checks (spec tables): api_key, then jurisdiction, then service_code, then every field at once.
     if request.args.get("api_key"):

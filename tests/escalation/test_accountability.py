@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from flask import Flask
 from flask.testing import FlaskClient
@@ -67,7 +68,7 @@ def test_filters_by_division_and_period(ctx: None, client: FlaskClient) -> None:
     in_b = accountability(Filters(division_code="XD-B"), "zh")
     assert {b.division for b in in_b.bureaus} == {"XD-B", "XD-B1", "XD-B2"}
     assert sum(b.received for b in in_b.bureaus) == 0
-    filed_today = datetime.now(UTC).date()
+    filed_today = datetime.now(ZoneInfo("Asia/Shanghai")).date()  # periods are Shanghai days
     window = accountability(Filters(since=filed_today, until=filed_today), "zh")
     assert sum(b.received for b in window.bureaus) == 3
     before = accountability(Filters(until=filed_today - timedelta(days=1)), "zh")
@@ -159,7 +160,7 @@ def test_the_oversight_chart_has_the_overdue_part_the_table_counts(app: Flask) -
         answered_in_time_share=1 / 3,
     )
     with app.test_request_context("/accountability?lang=en"):
-        chart = str(_charts(Accountability(bureaus=[], bodies=[body]))["bodies"])
+        chart = str(_charts(Accountability(bureaus=[], bodies=[body], as_of=None))["bodies"])
     assert "Overdue: late or no answer: 2" in chart
 
 

@@ -84,6 +84,37 @@ def test_bad_values_are_named(tmp_path: Path, name: str, value: str) -> None:
         settings_from_env({"SECRET_KEY": "x", name: value}, tmp_path)
 
 
+LIMITS = (
+    "RATELIMIT_INTAKE",
+    "RATELIMIT_LOOKUP",
+    "RATELIMIT_READ",
+    "RATELIMIT_LOGIN",
+    "RATELIMIT_LOGIN_ACCOUNT",
+    "RATELIMIT_OPEN311_POST",
+)
+
+
+@pytest.mark.parametrize("name", LIMITS)
+def test_every_rate_limit_is_read_from_the_environment(tmp_path: Path, name: str) -> None:
+    settings = settings_from_env({"SECRET_KEY": "x", name: "7 per minute;70 per day"}, tmp_path)
+    assert getattr(settings, name) == "7 per minute;70 per day"
+    with pytest.raises(ConfigError, match=name):
+        settings_from_env({"SECRET_KEY": "x", name: "lots"}, tmp_path)
+
+
+def test_every_limit_the_app_declares_is_a_setting() -> None:
+    # A limit written into a view cannot be changed by operators: every one must come from the settings.
+    import re
+
+    root = Path(__file__).resolve().parents[2]
+    sources = [*root.glob("portal/**/*.py"), *root.glob("triage/**/*.py"), *root.glob("escalation/**/*.py")]
+    literal = re.compile(r"""["']\d+\s*(per|/)\s*(second|minute|hour|day)""")
+    hard_coded = [
+        str(path) for path in sources if path.name != "config.py" and literal.search(path.read_text())
+    ]
+    assert hard_coded == []
+
+
 def test_database_url_normalisation() -> None:
     assert normalise_database_url("postgresql://a@b/c") == "postgresql+psycopg://a@b/c"
     assert normalise_database_url("sqlite:///x.db") == "sqlite:///x.db"

@@ -78,3 +78,11 @@ def test_a_feature_installs_once() -> None:
         install(app, feature_of("portal.record"))
     install(app, Feature(name="extra"))
     assert installed(app).names == [*(feature_of(package).name for package in CORE_FEATURES), "extra"]
+
+
+def test_every_public_section_can_be_built_for_a_list_in_a_few_queries(app) -> None:  # type: ignore[no-untyped-def]
+    from portal.features import installed
+
+    with app.app_context():
+        sections = installed()
+        assert set(sections.public_sections) == set(sections.public_sections_many)

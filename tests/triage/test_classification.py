@@ -46,7 +46,7 @@ def test_an_unclear_complaint_waits_for_a_human(app: Flask, client: FlaskClient)
     with app.app_context():
         complaint = find_by_code(code)
         assert complaint.status is ComplaintStatus.TRIAGE
-        [item] = decisions.queue()
+        [item] = decisions.queue().items
         assert item.needs_routing
         assert item.assessment is not None
         assert item.assessment.confidence < item.assessment.threshold
@@ -75,7 +75,7 @@ def test_misconduct_is_flagged_and_never_routed_automatically(app: Flask, client
         assert not assessment.auto_routed
         assert assessment.misconduct_review is MisconductReview.PENDING
         assert assessment.misconduct_evidence
-        [item] = decisions.queue()
+        [item] = decisions.queue().items
         assert item.needs_misconduct_review
         flagged = db.session.scalars(select(Event).where(Event.kind == "misconduct_flagged")).one()
         assert flagged.public is False

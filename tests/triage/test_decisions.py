@@ -27,7 +27,7 @@ def test_urgent_first_then_oldest_first(app: Flask, client: FlaskClient) -> None
         "tracking_code"
     ]
     with app.app_context():
-        order = [item.complaint.tracking_code for item in decisions.queue()]
+        order = [item.complaint.tracking_code for item in decisions.queue().items]
     assert order == [urgent, first, second]
 
 

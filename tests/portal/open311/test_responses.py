@@ -75,6 +75,15 @@ def test_filing_is_rate_limited_per_key(app: Flask, client: FlaskClient, api_key
     assert post_request(client, other_key, drop=("description",)).status_code == 400
 
 
+@pytest.mark.parametrize(
+    "config_overrides", [{"RATELIMIT_ENABLED": True, "RATELIMIT_OPEN311_POST": "3 per minute"}]
+)
+def test_the_filing_limit_per_key_is_configurable(client: FlaskClient, api_key: str) -> None:
+    statuses = [post_request(client, api_key, drop=("description",)).status_code for _ in range(3)]
+    assert statuses == [400, 400, 400]
+    error_list(post_request(client, api_key, drop=("description",)), 429)
+
+
 @pytest.mark.parametrize("config_overrides", [{"RATELIMIT_ENABLED": True}])
 def test_guessing_keys_is_rate_limited_per_address(client: FlaskClient) -> None:
     statuses = {post_request(client, f"o311_guess{n}").status_code for n in range(30)}
