@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.wrappers import Response
@@ -13,6 +13,7 @@ from portal.bureau.forms import ReplyForm
 from portal.complaints.lookup import find_by_code
 from portal.complaints.timeline import staff_history
 from portal.domain import Role
+from portal.evidence.photos import EvidenceRejected, inspect_files
 from portal.http.pages import make_staff_blueprint, show_refusal
 from portal.models import Complaint
 from portal.refusals import Refusal
@@ -36,7 +37,14 @@ def complaint_page(code: str) -> str | Response | tuple[str, int]:
     form = ReplyForm()
     if form.validate_on_submit():
         try:
-            replies.post_reply(complaint, staff=current_user, text=form.text.data, resolve=form.resolve.data)
+            photos = inspect_files(request.files.getlist("photos"))
+        except EvidenceRejected as rejected:
+            form.photos.errors = list(rejected.messages)
+            return render_template("bureau/complaint.html", complaint=complaint, form=form), 422
+        try:
+            replies.post_reply(
+                complaint, staff=current_user, text=form.text.data, resolve=form.resolve.data, photos=photos
+            )
         except Refusal as refusal:
             status = show_refusal(form, refusal)
             return _page(complaint, form), status

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
+from typing import Any
 
 from flask_babel import gettext as _
 from sqlalchemy import select
 
 from portal.domain import Role
+from portal.evidence import fix_photos
+from portal.evidence.photos import Upload
 from portal.extensions import db
 from portal.features import EventText
 from portal.models import Complaint, ComplaintStatus, Event, StaffUser, utcnow
@@ -39,30 +43,39 @@ def is_officer_of(staff: StaffUser, complaint: Complaint) -> bool:
 
 
 def post_reply(
-    complaint: Complaint, *, staff: StaffUser, text: str, resolve: bool, now: datetime | None = None
+    complaint: Complaint,
+    *,
+    staff: StaffUser,
+    text: str,
+    resolve: bool,
+    photos: Sequence[Upload] = (),
+    now: datetime | None = None,
 ) -> Event:
+    """Publish a reply (with fix photos, checked in public beside it), resolving the complaint if asked."""
     if not is_officer_of(staff, complaint):
         raise NotYourComplaint
     if complaint.status not in OPEN_FOR_REPLY:
         raise NotOpenForReply(complaint.status)
     now = now or utcnow()
+    assessed = fix_photos.assess(complaint, photos, now)
+    if resolve:
+        fix_photos.require_for_resolution(complaint, assessed)
     complaint.first_replied_at = complaint.first_replied_at or now
     complaint.status = ComplaintStatus.RESOLVED if resolve else ComplaintStatus.REPLIED
     complaint.resolved_at = now if resolve else None
-    replied = events.record(
-        "bureau_replied",
-        complaint=complaint,
-        actor=staff.actor,
-        payload={
-            "bureau": staff.bureau.code if staff.bureau else None,
-            "text": text,
-            "resolved": resolve,
-            "late": bool(complaint.reply_due_at and now >= complaint.reply_due_at),
-        },
-    )
+    payload: dict[str, Any] = {
+        "bureau": staff.bureau.code if staff.bureau else None,
+        "text": text,
+        "resolved": resolve,
+        "late": bool(complaint.reply_due_at and now >= complaint.reply_due_at),
+    }
+    if assessed:
+        payload["fix_photos"] = fix_photos.record_entry(assessed)
+    event = events.record("bureau_replied", complaint=complaint, actor=staff.actor, payload=payload)
+    fix_photos.attach(complaint, event, assessed)
     if resolve and complaint.bureau_id is not None:
         complaint_resolved.send(ComplaintResolved(complaint.id, complaint.bureau_id))
-    return replied
+    return event
 
 
 def bureau_complaints(staff: StaffUser) -> list[Complaint]:
