@@ -61,9 +61,23 @@ def reply(code: str) -> tuple[Response, int]:
         photos = inspect_files(request.files.getlist("photos"))
     except EvidenceRejected as rejected:
         raise validation_failed({"photos": rejected.messages}) from rejected
-    replies.post_reply(complaint, staff=staff, text=form.text.data, resolve=form.resolve.data, photos=photos)
+    event = replies.post_reply(
+        complaint, staff=staff, text=form.text.data, resolve=form.resolve.data, photos=photos
+    )
     commit()
-    return jsonify({"status": complaint.status.value}), 201
+    return jsonify({"status": complaint.status.value, "quality": event.payload["quality"]}), 201
+
+
+@bureau_api.post("/complaints/<code>/replies/preview")
+@requires_role(Role.BUREAU)
+def preview(code: str) -> Response:
+    """How a reply would read, before it is published: nothing is stored."""
+    complaint = require_complaint(code)
+    staff = require_staff()
+    if not replies.is_officer_of(staff, complaint):
+        raise replies.NotYourComplaint
+    form = validated_form(ReplyForm, json_object(), ("text",), flags=("resolve",))
+    return jsonify(replies.assess(complaint, staff=staff, text=form.text.data).as_json())
 
 
 REPLY_SCHEMA = {
@@ -75,8 +89,32 @@ REPLY_SCHEMA = {
     },
 }
 
+QUALITY_SCHEMA = {
+    "type": "object",
+    "properties": {
+        "score": {"type": "integer", "minimum": 0, "maximum": 100},
+        "relevance": {"type": "number"},
+        "specificity": {"type": "number"},
+        "responsiveness": {"type": "number"},
+        "timeliness": {"type": "number"},
+        "boilerplate": {"type": "boolean", "description": "A near copy of the bureau's replies to others"},
+        "deflection": {"type": "boolean", "description": "Passes the matter on, nothing done or answered"},
+    },
+}
+
 API_DOCS = ApiDocs(
     {
+        "/complaints/{code}/replies/preview": {
+            "post": {
+                "summary": "How a reply would read (the preview step): its assessment, nothing stored",
+                "parameters": [CODE_PARAMETER],
+                "requestBody": json_request(REPLY_SCHEMA),
+                "responses": {
+                    "200": json_response("The assessment", ref("ReplyQuality")),
+                    **errors("401", "403", "404", "422"),
+                },
+            }
+        },
         "/bureau/complaints": {
             "get": {
                 "summary": "Open complaints routed to the caller's bureau (bureau officers)",
@@ -123,12 +161,17 @@ API_DOCS = ApiDocs(
                 },
                 "responses": {
                     "201": json_response(
-                        "Recorded", {"type": "object", "properties": {"status": {"type": "string"}}}
+                        "Recorded, with the reply's public assessment",
+                        {
+                            "type": "object",
+                            "properties": {"status": {"type": "string"}, "quality": ref("ReplyQuality")},
+                        },
                     ),
                     "409": json_response("The complaint is closed", ref("Error")),
                     **errors("401", "403", "404", "422"),
                 },
             }
         },
-    }
+    },
+    schemas={"ReplyQuality": QUALITY_SCHEMA},
 )

@@ -13,6 +13,7 @@ FEATURE = Feature(
     pages=(bureau_desk,),
     apis=(bureau_api,),
     timeline=replies.TIMELINE,
+    public_sections={"reply_quality": replies.quality_section},
     desks=(Desk("bureau_desk.queue", _l("Bureau desk"), (Role.BUREAU,)),),
     api_docs=API_DOCS,
 )

@@ -16,3 +16,5 @@ class ReplyForm(FlaskForm):
         _l("Photos of the fix (optional, up to 5): their place, time and originality are checked in public")
     )
     resolve = BooleanField(_l("The problem is solved: mark the complaint resolved"))
+    # Set after the preview warned that the reply looks like a form letter or passes the matter on.
+    publish_anyway = BooleanField(_l("Publish it as it is: the assessment will be shown beside it"))

@@ -36,6 +36,12 @@ def complaint_page(code: str) -> str | Response | tuple[str, int]:
         abort(404)  # another bureau's complaint is none of this officer's business, not even its existence
     form = ReplyForm()
     if form.validate_on_submit():
+        quality = replies.assess(complaint, staff=current_user, text=form.text.data)
+        if quality.flagged and not form.publish_anyway.data:
+            # The preview step: the officer sees how the reply reads before it goes on the public record.
+            return render_template(
+                "bureau/complaint.html", complaint=complaint, form=form, quality=quality
+            ), 200
         try:
             photos = inspect_files(request.files.getlist("photos"))
         except EvidenceRejected as rejected:

@@ -9,6 +9,7 @@ from typing import Any
 from flask_babel import gettext as _
 from sqlalchemy import select
 
+from portal.bureau.quality import ReplyQuality, assess_reply
 from portal.domain import Role
 from portal.evidence import fix_photos
 from portal.evidence.photos import Upload
@@ -42,6 +43,40 @@ def is_officer_of(staff: StaffUser, complaint: Complaint) -> bool:
     )
 
 
+# The bureau's replies a new one is compared with, to recognise a form letter: its most recent ones.
+BOILERPLATE_HISTORY = 300
+
+
+def _earlier_replies(bureau_code: str | None, complaint: Complaint) -> list[str]:
+    if bureau_code is None:
+        return []
+    query = (
+        select(Event.payload)
+        .where(Event.kind == "bureau_replied", Event.complaint_id != complaint.id)
+        .order_by(Event.id.desc())
+        .limit(BOILERPLATE_HISTORY * 5)
+    )
+    texts = [
+        payload.get("text", "")
+        for payload in db.session.scalars(query)
+        if payload.get("bureau") == bureau_code and isinstance(payload.get("text"), str)
+    ]
+    return texts[:BOILERPLATE_HISTORY]
+
+
+def assess(complaint: Complaint, *, staff: StaffUser, text: str, now: datetime | None = None) -> ReplyQuality:
+    """How the reply reads: shown to the officer before it is published, and to the public after."""
+    now = now or utcnow()
+    late_days = (now - complaint.reply_due_at).total_seconds() / 86400 if complaint.reply_due_at else 0.0
+    return assess_reply(
+        text,
+        complaint_title=complaint.title,
+        complaint_body=complaint.body,
+        other_replies=_earlier_replies(staff.bureau.code if staff.bureau else None, complaint),
+        days_late=late_days,
+    )
+
+
 def post_reply(
     complaint: Complaint,
     *,
@@ -69,6 +104,7 @@ def post_reply(
         "resolved": resolve,
         "late": bool(complaint.reply_due_at and now >= complaint.reply_due_at),
     }
+    payload["quality"] = assess(complaint, staff=staff, text=text, now=now).as_json()
     if assessed:
         payload["fix_photos"] = fix_photos.record_entry(assessed)
     event = events.record("bureau_replied", complaint=complaint, actor=staff.actor, payload=payload)
@@ -90,6 +126,15 @@ def _describe_reply(event: Event) -> str:
     if event.payload.get("resolved"):
         return _("The bureau replied and marked the complaint resolved")
     return _("The bureau replied")
+
+
+def quality_section(complaint: Complaint, _locale: str) -> list[dict[str, Any]]:
+    """Each reply's assessment, naming the reply by its time in the timeline."""
+    return [
+        {"reply_at": event.created_at.isoformat(), **event.payload["quality"]}
+        for event in complaint.events
+        if event.kind == "bureau_replied" and event.public and isinstance(event.payload.get("quality"), dict)
+    ]
 
 
 TIMELINE = {"bureau_replied": EventText(_describe_reply, detail_key="text", notify=True)}
