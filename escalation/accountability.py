@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import statistics
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
-from dataclasses import asdict, dataclass
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import asdict, dataclass, field
 from datetime import date, datetime, time
 from typing import Any
 
@@ -19,6 +19,7 @@ from sqlalchemy import ColumnElement, Select, and_, case, func, or_, select
 from sqlalchemy.orm import contains_eager
 
 from escalation.models import Case
+from escalation.proof import EMPTY, ProofFigures, proof_figures
 from escalation.retaliation import retaliation_by_body
 from escalation.rules import TERMINAL_STATES
 from escalation.vocabulary import CaseState
@@ -77,10 +78,14 @@ class BodyFigures:
 class Accountability:
     bureaus: list[BureauFigures]
     bodies: list[BodyFigures]
+    # Per bureau code: its fix photos and the quality of its replies (escalation.proof).
+    proof: Mapping[str, ProofFigures] = field(default_factory=dict)
 
     def as_dict(self) -> dict[str, Any]:
         return {
-            "bureaus": [asdict(b) for b in self.bureaus],
+            "bureaus": [
+                {**asdict(b), "proof": self.proof.get(b.code, EMPTY).as_dict()} for b in self.bureaus
+            ],
             "oversight_bodies": [asdict(b) for b in self.bodies],
         }
 
@@ -265,8 +270,17 @@ def body_figures(filters: Filters, locale: str) -> list[BodyFigures]:
     return figures
 
 
+def bureau_proof(filters: Filters) -> dict[str, ProofFigures]:
+    """Fix photos and reply quality per bureau code, over the complaints the filters select."""
+    per_id = proof_figures(_period(Complaint.created_at, filters))
+    units = _units_in_scope(Bureau, _subtree_ids(filters.division_code))
+    return {bureau.code: per_id.get(bureau.id, EMPTY) for bureau in units}
+
+
 def accountability(filters: Filters, locale: str, now: datetime | None = None) -> Accountability:
-    return Accountability(bureau_figures(filters, locale, now or utcnow()), body_figures(filters, locale))
+    return Accountability(
+        bureau_figures(filters, locale, now or utcnow()), body_figures(filters, locale), bureau_proof(filters)
+    )
 
 
 def active(rows: Iterable[BureauFigures | BodyFigures]) -> list[Any]:
