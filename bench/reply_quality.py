@@ -23,7 +23,7 @@ from portal.bureau.quality import (
     BOILERPLATE_JACCARD,
     BOILERPLATE_MAX_CHARS,
     BOILERPLATE_MIN_CHARS,
-    DEFLECTION_CHARS,
+    is_deflection,
     jaccard,
     shingles,
     substance,
@@ -80,7 +80,7 @@ def main() -> None:
             for other in by_length
         )
 
-    deflection = [len(said[row]) < DEFLECTION_CHARS for row, _f, _s in chosen]
+    deflection = [is_deflection(said[row]) for row, _f, _s in chosen]
     copies = [boilerplate(row) for row, _f, _s in chosen]
     ours = [d or c for d, c in zip(deflection, copies, strict=True)]
     seconds = time.perf_counter() - started

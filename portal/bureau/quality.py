@@ -5,7 +5,8 @@ Pure: no Flask, no database. A reply is first stripped of its formulas: greeting
 or send the citizen elsewhere ("请向…反映", "请咨询…", "建议走司法程序") or promise to consider it some day
 ("将充分论证研究"). What is left is what the reply actually says (``substance``).
 
-- **deflection**: fewer than ``DEFLECTION_CHARS`` characters of substance: nothing done, nothing answered.
+- **deflection**: fewer than ``DEFLECTION_CHARS`` characters of substance and no action stated in them ("已安排…清理",
+  "经查…"): nothing done, nothing answered.
 - **boilerplate**: the substance (``BOILERPLATE_MIN_CHARS`` to ``BOILERPLATE_MAX_CHARS`` long) is a near copy (character 3-gram Jaccard >= ``BOILERPLATE_JACCARD``) of one of the
   bureau's replies to other complaints.
 - **relevance**: the share of the complaint title's two-character terms that the reply mentions.
@@ -74,6 +75,11 @@ _EMPTY_CLAUSES = [
 _CLAUSE_END = re.compile(r"(?<=[。！!；;？?])")
 _WORD = re.compile(r"[\u4e00-\u9fffA-Za-z0-9]")
 
+# An action taken, stated in the reply: a short reply that says one is not a deflection.
+_ACTION = re.compile(
+    r"经查|核实|现场|整改|责令|处罚|罚款|立案|约谈|拆除|清理|维修|修复|安装|更换|开工|竣工|"
+    r"已(?:经)?(?:安排|组织|督促|通知|下达|实施|落实|解决|退还|退费|恢复|关停|取缔)"
+)
 _SPECIFICS = [
     re.compile(r"\d{4}年|\d{1,2}月(?:\d{1,2}日)?|\d{1,2}日"),  # dates
     re.compile(
@@ -131,6 +137,11 @@ def substance(text: str) -> str:
     return "".join(_WORD.findall("".join(kept)))
 
 
+def is_deflection(said: str) -> bool:
+    """Too little substance, unless what there is says what was done ("已安排环卫人员清理…")."""
+    return len(said) < DEFLECTION_CHARS and not _ACTION.search(said)
+
+
 def shingles(text: str) -> frozenset[str]:
     return frozenset(text[i : i + 3] for i in range(max(0, len(text) - 2)))
 
@@ -162,7 +173,7 @@ def assess_reply(
 ) -> ReplyQuality:
     """Assess a reply to a complaint; ``other_replies`` are the bureau's replies to other complaints (as sent)."""
     said = substance(text)
-    deflection = len(said) < DEFLECTION_CHARS
+    deflection = is_deflection(said)
     boilerplate = is_boilerplate(said, (substance(other) for other in other_replies))
     terms = _terms(complaint_title) or _terms(complaint_body[:60])
     flat = re.sub(r"\s+", "", text)
