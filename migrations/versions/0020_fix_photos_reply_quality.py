@@ -1,7 +1,7 @@
 """Fix photos: a bureau's reply can carry photos, checked in public; every photo's perceptual hashes, by band.
 
 Revision ID: 0020_fix_photos_reply_quality
-Revises: 0018_held_photos
+Revises: 0013_desk_history
 Create Date: 2026-12-01 15:20:00
 
 Photos stored before this revision get no hashes (their originals could be hashed by a one-off job), so a fix
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0020_fix_photos_reply_quality'
-down_revision = '0018_held_photos'
+down_revision = '0013_desk_history'
 branch_labels = None
 depends_on = None
 
