@@ -12,8 +12,8 @@ from __future__ import annotations
 
 import statistics
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
-from dataclasses import asdict, dataclass
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import asdict, dataclass, field
 from datetime import date, datetime, time
 from typing import Any
 
@@ -22,6 +22,7 @@ from sqlalchemy import ColumnElement, Select, and_, case, delete, func, insert, 
 from sqlalchemy.orm import contains_eager
 
 from escalation.models import AccountabilityRow, Case
+from escalation.proof import EMPTY, ProofFigures, proof_figures
 from escalation.rules import TERMINAL_STATES
 from escalation.vocabulary import CaseKind, CaseState
 from portal.deadlines.workdays import SHANGHAI, end_of_local_day
@@ -80,11 +81,15 @@ class Accountability:
     bureaus: list[BureauFigures]
     bodies: list[BodyFigures]
     as_of: datetime  # when the figures were counted (now, or at the last refresh)
+    # Per bureau code: its fix photos and the quality of its replies (escalation.proof).
+    proof: Mapping[str, ProofFigures] = field(default_factory=dict)
 
     def as_dict(self) -> dict[str, Any]:
         return {
             "as_of": self.as_of.isoformat(),
-            "bureaus": [asdict(b) for b in self.bureaus],
+            "bureaus": [
+                {**asdict(b), "proof": self.proof.get(b.code, EMPTY).as_dict()} for b in self.bureaus
+            ],
             "oversight_bodies": [asdict(b) for b in self.bodies],
         }
 
@@ -333,6 +338,13 @@ def _stored() -> tuple[Counted, Counted, datetime] | None:
     return by_kind[BUREAU], by_kind[BODY], min(row.computed_at for row in stored)
 
 
+def bureau_proof(filters: Filters) -> dict[str, ProofFigures]:
+    """Fix photos and reply quality per bureau code, over the complaints the filters select."""
+    per_id = proof_figures(_period(Complaint.created_at, filters))
+    units = _units_in_scope(Bureau, _subtree_ids(filters.division_code))
+    return {bureau.code: per_id.get(bureau.id, EMPTY) for bureau in units}
+
+
 def accountability(filters: Filters, locale: str, now: datetime | None = None) -> Accountability:
     """The board's figures: the last refresh's for all time, or counted now for a date filter (or before any
     refresh). The division filter only chooses which units are shown, so it never needs a count of its own."""
@@ -340,10 +352,15 @@ def accountability(filters: Filters, locale: str, now: datetime | None = None) -
     if stored is not None:
         bureaus, bodies, as_of = stored
         return Accountability(
-            bureau_figures(filters, locale, as_of, bureaus), body_figures(filters, locale, bodies), as_of
+            bureau_figures(filters, locale, as_of, bureaus),
+            body_figures(filters, locale, bodies),
+            as_of,
+            bureau_proof(filters),
         )
     now = now or utcnow()
-    return Accountability(bureau_figures(filters, locale, now), body_figures(filters, locale), now)
+    return Accountability(
+        bureau_figures(filters, locale, now), body_figures(filters, locale), now, bureau_proof(filters)
+    )
 
 
 def active(rows: Iterable[BureauFigures | BodyFigures]) -> list[Any]:

@@ -236,6 +236,9 @@ API_DOCS = ApiDocs(
             "get": {
                 "summary": "Per bureau and per oversight body: received, acted, declined, overdue, open, median days; "
                 "per bureau the follow-up visits (feedback: fixed / satisfied counts and shares)",
+                "description": "Each bureau also has `proof`: `fix_photos` (all checked), `fix_photos_without_location`, "
+                "`fix_photos_far`, `fix_photos_reused`, `fix_photos_passed`, `replies` (assessed), `replies_boilerplate`, "
+                "`replies_deflection`, `replies_flagged` and `median_reply_quality` (0-100).",
                 "security": [],
                 "parameters": [
                     {

@@ -9,6 +9,7 @@ from markupsafe import Markup
 from escalation.accountability import Accountability, BureauFigures, Filters, accountability, active
 from escalation.charts import Bar, LegendItem, Segment, stacked_bars
 from escalation.forms import parse_filters
+from escalation.proof import EMPTY, proof_charts
 from portal.http.api import ApiError
 from portal.http.i18n import current_language
 from portal.http.limits import lookup_limit
@@ -106,12 +107,19 @@ def accountability_page() -> str | tuple[str, int]:
         filters, problem = Filters(division_code=request.args.get("division") or None), error
     language = current_language()
     figures = accountability(filters, language)
+    proof_rows = [
+        (row.name, figures.proof.get(row.code, EMPTY))
+        for row in active(figures.bureaus)
+        if figures.proof.get(row.code, EMPTY) != EMPTY
+    ]
     page = render_template(
         "escalation/accountability.html",
         figures=figures,
         bureaus=active(figures.bureaus),
         bodies=active(figures.bodies),
         charts=_charts(figures),
+        proof_rows=proof_rows,
+        proof_charts=proof_charts(proof_rows),
         filters=filters,
         divisions=division_choices(language),
         feedback_minimum=current_app.config["FEEDBACK_MIN_ANSWERS"],

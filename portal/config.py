@@ -6,6 +6,8 @@ inline after commit, so a fresh checkout runs without any server. Production set
 
 from __future__ import annotations
 
+import math
+import re
 import secrets
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
@@ -110,6 +112,10 @@ class Settings:
     HELD_PHOTOS_MAX_BYTES: int = 512 * 1024 * 1024
     HELD_PHOTOS_PER_CLIENT_BYTES: int = 60 * 1024 * 1024
     IDEMPOTENCY_HOURS: int = 24
+    # A bureau's fix photo further than this from the complaint's coordinates is "far" (public, beside the reply).
+    FIX_PHOTO_MAX_METRES: float = 300.0
+    # Category keys whose complaints may be marked resolved only with a fix photo that has a location.
+    FIX_PHOTO_REQUIRED_CATEGORIES: tuple[str, ...] = ()
     # Pixels of all the photos of one request together (a 12-megapixel phone photo is 12 000 000).
     EVIDENCE_PIXEL_BUDGET: int = 60_000_000
     MAX_CONTENT_LENGTH: int = 52 * 1024 * 1024
@@ -204,6 +210,27 @@ def _float_or_none(environ: Mapping[str, str], name: str) -> float | None:
     if not 0.0 <= value <= 1.0:
         raise ConfigError(f"{name} must be between 0 and 1, got {raw!r}")
     return value
+
+
+def _positive_float(environ: Mapping[str, str], name: str, default: float) -> float:
+    raw = environ.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        value = float(raw)
+    except ValueError as exc:
+        raise ConfigError(f"{name} must be a number, got {raw!r}") from exc
+    if not (value > 0 and math.isfinite(value)):
+        raise ConfigError(f"{name} must be a positive number, got {raw!r}")
+    return value
+
+
+def _keys(environ: Mapping[str, str], name: str) -> tuple[str, ...]:
+    keys = tuple(part.strip() for part in (environ.get(name) or "").split(",") if part.strip())
+    bad = [key for key in keys if not re.fullmatch(r"[a-z_]{1,40}", key)]
+    if bad:
+        raise ConfigError(f"{name} must be comma-separated category keys like housing_urban, got {bad[0]!r}")
+    return keys
 
 
 def _bool(environ: Mapping[str, str], name: str, default: bool) -> bool:
@@ -344,6 +371,8 @@ def settings_from_env(environ: Mapping[str, str], instance_path: Path) -> Settin
         ),
         RECEIPT_PAGE_MINUTES=_int(environ, "RECEIPT_PAGE_MINUTES", Settings.RECEIPT_PAGE_MINUTES),
         IDEMPOTENCY_HOURS=_int(environ, "IDEMPOTENCY_HOURS", Settings.IDEMPOTENCY_HOURS),
+        FIX_PHOTO_MAX_METRES=_positive_float(environ, "FIX_PHOTO_MAX_METRES", Settings.FIX_PHOTO_MAX_METRES),
+        FIX_PHOTO_REQUIRED_CATEGORIES=_keys(environ, "FIX_PHOTO_REQUIRED_CATEGORIES"),
         HELD_PHOTOS_MINUTES=_int(environ, "HELD_PHOTOS_MINUTES", Settings.HELD_PHOTOS_MINUTES),
         HELD_PHOTOS_MAX_BYTES=_int(environ, "HELD_PHOTOS_MAX_BYTES", Settings.HELD_PHOTOS_MAX_BYTES),
         HELD_PHOTOS_PER_CLIENT_BYTES=_int(

@@ -13,6 +13,8 @@ FEATURE = Feature(
     pages=(bureau_desk,),
     apis=(bureau_api,),
     timeline=replies.TIMELINE,
+    public_sections={"reply_quality": replies.quality_section},
+    public_sections_many={"reply_quality": replies.quality_sections},
     desks=(Desk("bureau_desk.queue", _l("Bureau desk"), (Role.BUREAU,)),),
     api_docs=API_DOCS,
 )

@@ -13,6 +13,7 @@ from portal.bureau.forms import ReplyForm
 from portal.complaints.lookup import find_by_code
 from portal.complaints.timeline import staff_history
 from portal.domain import Role
+from portal.evidence.photos import EvidenceRejected, inspect_files
 from portal.http.pages import make_staff_blueprint, show_refusal
 from portal.http.paging import page_request
 from portal.models import Complaint
@@ -37,8 +38,21 @@ def complaint_page(code: str) -> str | Response | tuple[str, int]:
         abort(404)  # another bureau's complaint is none of this officer's business, not even its existence
     form = ReplyForm()
     if form.validate_on_submit():
+        quality = replies.assess(complaint, staff=current_user, text=form.text.data)
+        if quality.flagged and not form.publish_anyway.data:
+            # The preview step: the officer sees how the reply reads before it goes on the public record.
+            return render_template(
+                "bureau/complaint.html", complaint=complaint, form=form, quality=quality
+            ), 200
         try:
-            replies.post_reply(complaint, staff=current_user, text=form.text.data, resolve=form.resolve.data)
+            photos = inspect_files(request.files.getlist("photos"))
+        except EvidenceRejected as rejected:
+            form.photos.errors = list(rejected.messages)
+            return render_template("bureau/complaint.html", complaint=complaint, form=form), 422
+        try:
+            replies.post_reply(
+                complaint, staff=current_user, text=form.text.data, resolve=form.resolve.data, photos=photos
+            )
         except Refusal as refusal:
             status = show_refusal(form, refusal)
             return _page(complaint, form), status

@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
+from typing import Any
 
 from flask_babel import gettext as _
 from sqlalchemy import select
 
+from portal.bureau.quality import ReplyQuality, assess_reply
 from portal.complaints.timeline import PUBLIC_VIEW_LOADS
 from portal.domain import Role
+from portal.evidence import fix_photos
+from portal.evidence.photos import Upload
 from portal.extensions import db
 from portal.features import EventText
 from portal.http.paging import Page, PageRequest
@@ -40,31 +45,75 @@ def is_officer_of(staff: StaffUser, complaint: Complaint) -> bool:
     )
 
 
+# The bureau's replies a new one is compared with, to recognise a form letter: its most recent ones.
+BOILERPLATE_HISTORY = 300
+
+
+def _earlier_replies(bureau_code: str | None, complaint: Complaint) -> list[str]:
+    if bureau_code is None:
+        return []
+    query = (
+        select(Event.payload)
+        .where(Event.kind == "bureau_replied", Event.complaint_id != complaint.id)
+        .order_by(Event.id.desc())
+        .limit(BOILERPLATE_HISTORY * 5)
+    )
+    texts = [
+        payload.get("text", "")
+        for payload in db.session.scalars(query)
+        if payload.get("bureau") == bureau_code and isinstance(payload.get("text"), str)
+    ]
+    return texts[:BOILERPLATE_HISTORY]
+
+
+def assess(complaint: Complaint, *, staff: StaffUser, text: str, now: datetime | None = None) -> ReplyQuality:
+    """How the reply reads: shown to the officer before it is published, and to the public after."""
+    now = now or utcnow()
+    late_days = (now - complaint.reply_due_at).total_seconds() / 86400 if complaint.reply_due_at else 0.0
+    return assess_reply(
+        text,
+        complaint_title=complaint.title,
+        complaint_body=complaint.body,
+        other_replies=_earlier_replies(staff.bureau.code if staff.bureau else None, complaint),
+        days_late=late_days,
+    )
+
+
 def post_reply(
-    complaint: Complaint, *, staff: StaffUser, text: str, resolve: bool, now: datetime | None = None
+    complaint: Complaint,
+    *,
+    staff: StaffUser,
+    text: str,
+    resolve: bool,
+    photos: Sequence[Upload] = (),
+    now: datetime | None = None,
 ) -> Event:
+    """Publish a reply (with fix photos, checked in public beside it), resolving the complaint if asked."""
     if not is_officer_of(staff, complaint):
         raise NotYourComplaint
     if complaint.status not in OPEN_FOR_REPLY:
         raise NotOpenForReply(complaint.status)
     now = now or utcnow()
+    assessed = fix_photos.assess(complaint, photos, now)
+    if resolve:
+        fix_photos.require_for_resolution(complaint, assessed)
     complaint.first_replied_at = complaint.first_replied_at or now
     complaint.status = ComplaintStatus.RESOLVED if resolve else ComplaintStatus.REPLIED
     complaint.resolved_at = now if resolve else None
-    replied = events.record(
-        "bureau_replied",
-        complaint=complaint,
-        actor=staff.actor,
-        payload={
-            "bureau": staff.bureau.code if staff.bureau else None,
-            "text": text,
-            "resolved": resolve,
-            "late": bool(complaint.reply_due_at and now >= complaint.reply_due_at),
-        },
-    )
+    payload: dict[str, Any] = {
+        "bureau": staff.bureau.code if staff.bureau else None,
+        "text": text,
+        "resolved": resolve,
+        "late": bool(complaint.reply_due_at and now >= complaint.reply_due_at),
+    }
+    payload["quality"] = assess(complaint, staff=staff, text=text, now=now).as_json()
+    if assessed:
+        payload["fix_photos"] = fix_photos.record_entry(assessed)
+    event = events.record("bureau_replied", complaint=complaint, actor=staff.actor, payload=payload)
+    fix_photos.attach(complaint, event, assessed)
     if resolve and complaint.bureau_id is not None:
         complaint_resolved.send(ComplaintResolved(complaint.id, complaint.bureau_id))
-    return replied
+    return event
 
 
 def bureau_complaints(staff: StaffUser, page: PageRequest | None = None) -> Page[Complaint]:
@@ -86,6 +135,20 @@ def _describe_reply(event: Event) -> str:
     if event.payload.get("resolved"):
         return _("The bureau replied and marked the complaint resolved")
     return _("The bureau replied")
+
+
+def quality_section(complaint: Complaint, _locale: str) -> list[dict[str, Any]]:
+    """Each reply's assessment, naming the reply by its time in the timeline."""
+    return [
+        {"reply_at": event.created_at.isoformat(), **event.payload["quality"]}
+        for event in complaint.events
+        if event.kind == "bureau_replied" and event.public and isinstance(event.payload.get("quality"), dict)
+    ]
+
+
+def quality_sections(complaints: Sequence[Complaint], locale: str) -> dict[int, list[dict[str, Any]]]:
+    """The same for a list: it reads only the events, which public views load with the complaints."""
+    return {complaint.id: quality_section(complaint, locale) for complaint in complaints}
 
 
 TIMELINE = {"bureau_replied": EventText(_describe_reply, detail_key="text", notify=True)}

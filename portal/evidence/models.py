@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, Float, ForeignKey, Integer, LargeBinary, String
+from sqlalchemy import BigInteger, Boolean, Float, ForeignKey, Integer, LargeBinary, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.extensions import Model
@@ -37,8 +37,17 @@ class Photo(Model):
     check_distance_km: Mapped[float | None] = mapped_column(Float)
     check_age_days: Mapped[float | None] = mapped_column(Float)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    # A fix photo: the bureau's reply it came with (None: the citizen's evidence), and its public checks
+    # (portal.evidence.fix_checks): where, when, and whether it is a near copy of an earlier photo.
+    reply_event_id: Mapped[int | None] = mapped_column(ForeignKey("events.id"), index=True)
+    fix_location: Mapped[str | None] = mapped_column(String(20))
+    fix_distance_m: Mapped[float | None] = mapped_column(Float)
+    fix_time: Mapped[str | None] = mapped_column(String(20))
+    reused_photo_id: Mapped[int | None] = mapped_column(ForeignKey("photos.id"))
+    reuse_bits: Mapped[int | None] = mapped_column(Integer)
 
     complaint: Mapped[Complaint] = relationship()
+    reused_photo: Mapped[Photo | None] = relationship(remote_side=[id])
 
 
 class HeldPhoto(Model):
@@ -54,3 +63,19 @@ class HeldPhoto(Model):
     data: Mapped[bytes] = mapped_column(LargeBinary)
     size: Mapped[int] = mapped_column(Integer)
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
+
+
+class PhotoHash(Model):
+    """One perceptual hash of a photo (portal.evidence.phash: the whole picture, or one of its CROPS), signed 64
+    bits, with its four 16-bit bands each indexed: finding earlier near copies visits a few buckets per band
+    instead of every photo."""
+
+    __tablename__ = "photo_hashes"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    photo_id: Mapped[int] = mapped_column(ForeignKey("photos.id"), index=True)
+    value: Mapped[int] = mapped_column(BigInteger)
+    b0: Mapped[int] = mapped_column(Integer, index=True)
+    b1: Mapped[int] = mapped_column(Integer, index=True)
+    b2: Mapped[int] = mapped_column(Integer, index=True)
+    b3: Mapped[int] = mapped_column(Integer, index=True)

@@ -30,7 +30,9 @@ from portal.evidence import (
     public_copy,
 )
 from portal.evidence.decoding import pixel_count
+from portal.evidence.hash_store import store_hashes
 from portal.evidence.models import Photo
+from portal.evidence.phash import variants_of_bytes
 from portal.extensions import db
 from portal.models import Complaint, StaffUser
 
@@ -157,6 +159,9 @@ def attach(complaint: Complaint, uploads: list[Upload], now: datetime) -> list[P
         db.session.add(photo)
         photos.append(photo)
     db.session.flush()
+    # Every photo's hashes are kept, so that a bureau passing one off later as proof of a fix is caught.
+    for photo, upload in zip(photos, uploads, strict=True):
+        store_hashes(photo, variants_of_bytes(upload.data))
     for photo in photos:
         jobs.enqueue(PUBLISH_JOB, photo.id)
     return photos
@@ -223,9 +228,9 @@ def _section(found: Sequence[Photo]) -> dict[str, object]:
 
 
 def photos_of(complaint: Complaint) -> list[Photo]:
-    return list(
-        db.session.scalars(select(Photo).where(Photo.complaint_id == complaint.id).order_by(Photo.id))
-    )
+    """The citizen's photos of a complaint (the bureau's fix photos are shown beside its replies)."""
+    query = select(Photo).where(Photo.complaint_id == complaint.id, Photo.reply_event_id.is_(None))
+    return list(db.session.scalars(query.order_by(Photo.id)))
 
 
 def may_see_originals(staff: StaffUser, complaint: Complaint) -> bool:

@@ -77,6 +77,9 @@ def test_environment_wins(tmp_path: Path) -> None:
             "WITNESSES",
             "example.com/foo+530d903a+AekyeRrm56hApGFkyQR4ZCbV54Id2LKaANYcrnKv3U2k https://w.example",
         ),
+        ("FIX_PHOTO_MAX_METRES", "near"),
+        ("FIX_PHOTO_MAX_METRES", "-5"),
+        ("FIX_PHOTO_REQUIRED_CATEGORIES", "environment,城乡建设"),
     ],
 )
 def test_bad_values_are_named(tmp_path: Path, name: str, value: str) -> None:
@@ -113,6 +116,22 @@ def test_every_limit_the_app_declares_is_a_setting() -> None:
         str(path) for path in sources if path.name != "config.py" and literal.search(path.read_text())
     ]
     assert hard_coded == []
+
+
+def test_fix_photo_settings(tmp_path: Path) -> None:
+    defaults = settings_from_env({"SECRET_KEY": "x"}, tmp_path)
+    assert defaults.FIX_PHOTO_MAX_METRES == 300.0
+    assert defaults.FIX_PHOTO_REQUIRED_CATEGORIES == ()
+    settings = settings_from_env(
+        {
+            "SECRET_KEY": "x",
+            "FIX_PHOTO_MAX_METRES": "150",
+            "FIX_PHOTO_REQUIRED_CATEGORIES": "housing_urban, environment",
+        },
+        tmp_path,
+    )
+    assert settings.FIX_PHOTO_MAX_METRES == 150.0
+    assert settings.FIX_PHOTO_REQUIRED_CATEGORIES == ("housing_urban", "environment")
 
 
 def test_database_url_normalisation() -> None:

@@ -85,7 +85,14 @@ def test_bureau_desk_pages(app: Flask, client: FlaskClient) -> None:
     client.post("/staff/login", data={"username": "env", "password": PASSWORD})
     assert code in client.get("/staff/bureau").get_data(as_text=True)
     assert client.post(f"/staff/bureau/{code}", data={"text": ""}).status_code == 422
-    done = client.post(f"/staff/bureau/{code}", data={"text": "已处理完毕", "resolve": "y"})
+    # A reply that says nothing is shown back first (the preview step), with its assessment, and not published.
+    preview = client.post(f"/staff/bureau/{code}", data={"text": "已处理完毕", "resolve": "y"})
+    assert preview.status_code == 200
+    assert "flag-deflection" in preview.get_data(as_text=True)
+    assert code in client.get("/staff/bureau").get_data(as_text=True)
+    done = client.post(
+        f"/staff/bureau/{code}", data={"text": "已处理完毕", "resolve": "y", "publish_anyway": "y"}
+    )
     assert done.status_code == 302
     assert code not in client.get("/staff/bureau").get_data(as_text=True)
 
@@ -123,3 +130,35 @@ def test_a_bureau_reply_keeps_its_hotline_public_while_the_citizens_number_is_hi
         timeline[-1]["detail"]
         == "已安排清理。如有疑问请致电本局0731-88886666。已致电投诉人座机[电话已隐去]。"
     )
+
+
+def test_reply_quality_is_previewed_returned_and_public(app: Flask, client: FlaskClient) -> None:
+    with app.app_context():
+        officer = bearer("env", Role.BUREAU, bureau="XD-A1:environment")
+        stranger = bearer("tra", Role.BUREAU, bureau="XD-A1:transport")
+        first = routed_complaint(client).tracking_code
+        second = routed_complaint(client).tracking_code
+    form_letter = "您好！您的留言已收悉。经研究，本局高度重视市容环境卫生工作，将进一步加大巡查力度，持续改善人居环境质量。"
+    preview = client.post(
+        f"/api/v1/complaints/{first}/replies/preview", json={"text": "已转交相关部门处理。"}, headers=officer
+    )
+    assert preview.status_code == 200
+    assert preview.get_json()["deflection"] is True
+    assert (
+        client.post(
+            f"/api/v1/complaints/{first}/replies/preview", json={"text": "x"}, headers=stranger
+        ).status_code
+        == 403
+    )
+    assert client.get(f"/api/v1/complaints/{first}").get_json()["reply_quality"] == []  # nothing stored
+    answer = client.post(f"/api/v1/complaints/{first}/replies", json={"text": form_letter}, headers=officer)
+    assert answer.status_code == 201
+    assert answer.get_json()["quality"]["boilerplate"] is False
+    again = client.post(f"/api/v1/complaints/{second}/replies", json={"text": form_letter}, headers=officer)
+    assert again.get_json()["quality"]["boilerplate"] is True
+    view = client.get(f"/api/v1/complaints/{second}").get_json()
+    [quality] = view["reply_quality"]
+    assert quality["boilerplate"] is True
+    assert quality["reply_at"] == view["timeline"][-1]["at"]
+    page = client.get(f"/track/{second}").get_data(as_text=True)
+    assert "flag-boilerplate" in page

@@ -157,3 +157,21 @@ def png_claiming_size(width: int, height: int) -> bytes:
         + png_chunk(b"IDAT", pixels)
         + png_chunk(b"IEND", b"")
     )
+
+
+def scene(seed: int, size: tuple[int, int] = (480, 360)) -> Image.Image:
+    """A textured picture of random shapes, different for every seed: what perceptual hashes tell apart."""
+    import random
+
+    from PIL import ImageDraw, ImageFilter
+
+    rng = random.Random(seed)
+    width, height = size
+    image = Image.new("RGB", size, tuple(rng.randrange(256) for _ in range(3)))
+    draw = ImageDraw.Draw(image)
+    for _ in range(12):
+        x0, y0 = rng.randrange(width), rng.randrange(height)
+        box = [x0, y0, x0 + rng.randrange(30, width // 2), y0 + rng.randrange(30, height // 2)]
+        colour = tuple(rng.randrange(256) for _ in range(3))
+        (draw.rectangle if rng.random() < 0.5 else draw.ellipse)(box, fill=colour)
+    return image.filter(ImageFilter.GaussianBlur(1))
