@@ -37,6 +37,7 @@ CORE_FEATURES: tuple[str, ...] = (
     "portal.record",
     "portal.evidence",
     "portal.complaints",
+    "portal.support",
     "portal.bureau",
     "portal.privacy",
     "portal.open311",
