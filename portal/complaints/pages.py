@@ -19,7 +19,7 @@ from flask_babel import gettext as _
 from flask_limiter import RequestLimit
 from werkzeug.wrappers import Response
 
-from portal.complaints import antispam, filing, receipt_copies, timeline
+from portal.complaints import antispam, filing, receipt_copies, similar, timeline
 from portal.complaints.followup import add_follow_up
 from portal.complaints.forms import ComplaintForm, FollowUpForm, draft_from_form
 from portal.complaints.lookup import find_by_code
@@ -38,6 +38,8 @@ RECEIPT_COOKIE = "receipt_key"
 # The form's fields for photos held from an earlier try: the batch token, and the positions still wanted.
 HELD_FIELD = "held_photos"
 KEEP_FIELD = "keep_photo"
+# Set once the citizen has seen the similar open complaints and chose to file anyway.
+SIMILAR_SEEN_FIELD = "similar_seen"
 
 
 def _form_again_when_limited(_limit: RequestLimit) -> FlaskResponse:
@@ -84,6 +86,12 @@ def file_complaint() -> str | Response | tuple[str, int]:
             return _form_page(form, show_refusal(form, refusal), _hold(uploads, token))
     if not valid:
         return _form_page(form, 422, _hold(uploads, token))
+    if request.form.get(SIMILAR_SEEN_FIELD) != "1":
+        found = similar.similar_open_complaints(form.division.data, form.title.data, form.body.data)
+        if found:
+            # The second step: "is one of these your problem?", with the form (and its photos) kept as typed.
+            suggestions = [similar.public_suggestion(s, language) for s in found]
+            return _form_page(form, 200, _hold(uploads, token), suggestions)
     receipt = filing.file_complaint(draft_from_form(form, language), uploads)
     held.release(token)
     handle, key = receipt_copies.keep_for_page(receipt.to_json())
@@ -114,7 +122,12 @@ def _hold(uploads: list[Upload], token: str | None) -> held.Held | None:
     return kept
 
 
-def _form_page(form: ComplaintForm, status: int = 200, photos: held.Held | None = None) -> tuple[str, int]:
+def _form_page(
+    form: ComplaintForm,
+    status: int = 200,
+    photos: held.Held | None = None,
+    suggestions: list[dict[str, object]] | None = None,
+) -> tuple[str, int]:
     antispam.offer_challenge(form)
     if (
         photos is None
@@ -126,7 +139,12 @@ def _form_page(form: ComplaintForm, status: int = 200, photos: held.Held | None 
             _("Your photos could not be kept: please attach them again."),
         ]
     page = render_template(
-        "complaints/file.html", form=form, pow_bits=antispam.required_bits(), held_photos=photos
+        "complaints/file.html",
+        form=form,
+        pow_bits=antispam.required_bits(),
+        held_photos=photos,
+        similar=suggestions,
+        similar_seen_field=SIMILAR_SEEN_FIELD,
     )
     return page, status
 
