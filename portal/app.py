@@ -38,6 +38,7 @@ CORE_FEATURES: tuple[str, ...] = (
     "portal.evidence",
     "portal.complaints",
     "portal.support",
+    "portal.hot",
     "portal.bureau",
     "portal.privacy",
     "portal.open311",

@@ -19,7 +19,7 @@ LIMIT = 5
 
 
 @functools.lru_cache(maxsize=20_000)
-def _words_of(_complaint_id: int, title: str, body: str) -> list[str]:
+def words_of(_complaint_id: int, title: str, body: str) -> list[str]:
     """A complaint's words, segmented once per process: its text never changes after filing, and segmenting
     is most of a look-up's time (bench/similar_threshold.py)."""
     return document(title, body)
@@ -48,7 +48,7 @@ def similar_open_complaints(division_code: str, title: str, body: str) -> list[S
     )
     if not candidates:
         return []
-    matches = most_alike(query, [_words_of(c.id, c.title, c.body) for c in candidates], limit=LIMIT)
+    matches = most_alike(query, [words_of(c.id, c.title, c.body) for c in candidates], limit=LIMIT)
     return [Suggestion(candidates[match.index], round(match.score, 3)) for match in matches]
 
 
