@@ -127,7 +127,8 @@ def oversight_status(complaint: Complaint) -> str | None:
 
 
 # What public_case reads of the body, loaded with the cases in bulk.
-_BODY_LOADS = (selectinload(Case.body).selectinload(OversightBody.division).selectinload(Division.parent),)
+# (One query: bodies with their division and its parent joined in, the few rows a list's cases name.)
+_BODY_LOADS = (selectinload(Case.body).joinedload(OversightBody.division).joinedload(Division.parent),)
 # ... and of the complaint, for lists of cases (the liaison desk, the sweep).
 CASE_VIEW_LOADS = (selectinload(Case.complaint).selectinload(Complaint.bureau), *_BODY_LOADS)
 _KEPT = "escalation.cases_of_lists"

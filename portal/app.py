@@ -37,6 +37,8 @@ CORE_FEATURES: tuple[str, ...] = (
     "portal.record",
     "portal.evidence",
     "portal.complaints",
+    "portal.support",
+    "portal.hot",
     "portal.bureau",
     "portal.privacy",
     "portal.feedback",

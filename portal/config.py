@@ -84,6 +84,8 @@ class Settings:
     # when a filing went through) sees only afterwards.
     RATELIMIT_ATTEMPTS: str = "30 per minute;300 per day"
     RATELIMIT_LOOKUP: str = "60 per minute"
+    # "Me too" on a complaint, per client address, page and API together (each address counts once a day anyway).
+    RATELIMIT_SUPPORT: str = "10 per minute;100 per day"
     RATELIMIT_READ: str = "600 per minute"
     RATELIMIT_LOGIN: str = "10 per minute"
     RATELIMIT_LOGIN_ACCOUNT: str = "5 per minute;20 per hour"
@@ -355,6 +357,7 @@ def settings_from_env(environ: Mapping[str, str], instance_path: Path) -> Settin
         RATELIMIT_FOLLOW_UP=_limit(environ, "RATELIMIT_FOLLOW_UP", Settings.RATELIMIT_FOLLOW_UP),
         RATELIMIT_ATTEMPTS=_limit(environ, "RATELIMIT_ATTEMPTS", Settings.RATELIMIT_ATTEMPTS),
         RATELIMIT_LOOKUP=_limit(environ, "RATELIMIT_LOOKUP", Settings.RATELIMIT_LOOKUP),
+        RATELIMIT_SUPPORT=_limit(environ, "RATELIMIT_SUPPORT", Settings.RATELIMIT_SUPPORT),
         RATELIMIT_READ=_limit(environ, "RATELIMIT_READ", Settings.RATELIMIT_READ),
         RATELIMIT_LOGIN=_limit(environ, "RATELIMIT_LOGIN", Settings.RATELIMIT_LOGIN),
         RATELIMIT_LOGIN_ACCOUNT=_limit(environ, "RATELIMIT_LOGIN_ACCOUNT", Settings.RATELIMIT_LOGIN_ACCOUNT),

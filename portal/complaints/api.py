@@ -9,9 +9,10 @@ from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
 
 from portal.auth.access import public
-from portal.complaints import antispam, filing, receipt_copies, timeline
+from portal.complaints import antispam, filing, receipt_copies, similar, timeline
 from portal.complaints.followup import add_follow_up
 from portal.complaints.forms import ComplaintForm, FollowUpForm, draft_from_form
+from portal.complaints.likeness import SAME_PROBLEM_THRESHOLD
 from portal.complaints.lookup import require_complaint
 from portal.complaints.payload import PayloadError, complaint_formdata
 from portal.evidence.photos import EvidenceRejected, Upload, inspect_files
@@ -136,6 +137,50 @@ def intake_challenge() -> Response:
     return jsonify({"required": True, "bits": challenge.bits, "challenge": challenge.text})
 
 
+MAX_SIMILAR_QUERY = 5000
+
+
+@complaints_api.get("/complaints/similar")
+@public
+@lookup_limit
+def similar_complaints() -> Response:
+    """Open complaints of the same division that look like the same problem, before filing one."""
+    language = current_language()
+    division = request.args.get("division", "").strip()
+    title = request.args.get("title", "").strip()
+    body = request.args.get("body", "").strip()
+    problems: dict[str, list[str]] = {}
+    if division not in {code for code, _name in division_choices(language)}:
+        problems["division"] = [_("Choose a division from the list, e.g. XD-A1.")]
+    if len(title) + len(body) < 4:
+        problems["title"] = [_("Give a title or a description of at least 4 characters.")]
+    if len(title) > MAX_SIMILAR_QUERY or len(body) > MAX_SIMILAR_QUERY:
+        problems["body"] = [_("At most 5000 characters.")]
+    if problems:
+        raise validation_failed(problems)
+    found = similar.similar_open_complaints(division, title, body)
+    return jsonify(
+        {
+            "division": division,
+            "threshold": SAME_PROBLEM_THRESHOLD,
+            "similar": [
+                {
+                    **similar.public_suggestion(suggestion, language),
+                    "status_url": url_for(
+                        "complaints_api.complaint_status",
+                        code=suggestion.complaint.tracking_code,
+                        _external=True,
+                    ),
+                    "support_url": url_for(
+                        "support_api.support", code=suggestion.complaint.tracking_code, _external=True
+                    ),
+                }
+                for suggestion in found
+            ],
+        }
+    )
+
+
 @complaints_api.get("/complaints/<code>")
 @public
 @lookup_limit
@@ -252,6 +297,31 @@ SCHEMAS: dict[str, dict[str, Any]] = {
         },
         "additionalProperties": True,
     },
+    "SimilarComplaints": {
+        "type": "object",
+        "required": ["division", "threshold", "similar"],
+        "properties": {
+            "division": TEXT,
+            "threshold": {"type": "number"},
+            "similar": {
+                "type": "array",
+                "maxItems": 5,
+                "items": {
+                    "type": "object",
+                    "properties": {
+                        "tracking_code": TEXT,
+                        "title": TEXT,
+                        "status": TEXT,
+                        "status_label": TEXT,
+                        "filed_at": {"type": "string", "format": "date-time"},
+                        "score": {"type": "number"},
+                        "status_url": {"type": "string", "format": "uri"},
+                        "support_url": {"type": "string", "format": "uri"},
+                    },
+                },
+            },
+        },
+    },
     "FollowUp": {
         "type": "object",
         "required": ["secret", "text"],
@@ -330,6 +400,24 @@ PATHS: dict[str, dict[str, Any]] = {
                     },
                 ),
                 **errors("429"),
+            },
+        }
+    },
+    "/complaints/similar": {
+        "get": {
+            "summary": "Open complaints of the same division that look like the same problem",
+            "description": "Before filing: up to five open complaints of exactly this division (never another) "
+            "whose jieba words are alike to the title and body (TF-IDF cosine at least `threshold`), most alike "
+            'first. Say "me too" on one (POST its support_url) instead of filing the same problem again.',
+            "security": [],
+            "parameters": [
+                {"name": "division", "in": "query", "required": True, "schema": {"type": "string"}},
+                {"name": "title", "in": "query", "required": False, "schema": {"type": "string"}},
+                {"name": "body", "in": "query", "required": False, "schema": {"type": "string"}},
+            ],
+            "responses": {
+                "200": json_response("The suggestions (maybe none)", ref("SimilarComplaints")),
+                **errors("422", "429"),
             },
         }
     },

@@ -21,7 +21,7 @@ from flask_limiter import RequestLimit
 from flask_limiter.util import get_remote_address
 from werkzeug.wrappers import Response
 
-from portal.complaints import antispam, filing, receipt_copies, timeline
+from portal.complaints import antispam, filing, receipt_copies, similar, timeline
 from portal.complaints.feed import atom_feed
 from portal.complaints.followup import add_follow_up
 from portal.complaints.forms import ComplaintForm, FollowUpForm, draft_from_form
@@ -41,6 +41,8 @@ RECEIPT_COOKIE = "receipt_key"
 # Photos held from an earlier try: the batch token (a cookie), and the form's positions still wanted.
 HELD_COOKIE = "held_photos"
 KEEP_FIELD = "keep_photo"
+# Set once the citizen has seen the similar open complaints and chose to file anyway.
+SIMILAR_SEEN_FIELD = "similar_seen"
 
 
 def _form_again_when_limited(_limit: RequestLimit) -> FlaskResponse:
@@ -86,6 +88,12 @@ def file_complaint() -> Response:
             return _form_page(form, show_refusal(form, refusal))
     if not valid:
         return _form_page(form, 422, _hold(uploads, token))
+    if request.form.get(SIMILAR_SEEN_FIELD) != "1":
+        found = similar.similar_open_complaints(form.division.data, form.title.data, form.body.data)
+        if found:
+            # The second step: "is one of these your problem?", with the form (and its photos) kept as typed.
+            suggestions = [similar.public_suggestion(s, language) for s in found]
+            return _form_page(form, 200, _hold(uploads, token), suggestions)
     receipt = filing.file_complaint(draft_from_form(form, language), uploads)
     held.release(token)
     handle, key = receipt_copies.keep_for_page(receipt.to_json())
@@ -126,7 +134,12 @@ def _hold(uploads: list[Upload], token: str | None) -> held.Held | None:
     return kept
 
 
-def _form_page(form: ComplaintForm, status: int = 200, photos: held.Held | None = None) -> Response:
+def _form_page(
+    form: ComplaintForm,
+    status: int = 200,
+    photos: held.Held | None = None,
+    suggestions: list[dict[str, object]] | None = None,
+) -> Response:
     antispam.offer_challenge(form)
     if photos is None and any(upload.filename for upload in request.files.getlist("evidence")):
         form.evidence.errors = [
@@ -134,7 +147,12 @@ def _form_page(form: ComplaintForm, status: int = 200, photos: held.Held | None 
             _("Your photos could not be kept: please attach them again."),
         ]
     page = render_template(
-        "complaints/file.html", form=form, pow_bits=antispam.required_bits(), held_photos=photos
+        "complaints/file.html",
+        form=form,
+        pow_bits=antispam.required_bits(),
+        held_photos=photos,
+        similar=suggestions,
+        similar_seen_field=SIMILAR_SEEN_FIELD,
     )
     response = make_response(page, status)
     if photos is not None and photos.token:

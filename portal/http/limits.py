@@ -60,6 +60,10 @@ follow_up_limit = limiter.shared_limit(
     methods=["POST"],
     deduct_when=_succeeded,
 )
+# "Me too": page and API count together.
+support_limit = limiter.shared_limit(
+    lambda: current_app.config["RATELIMIT_SUPPORT"], scope="support", methods=["POST"]
+)
 lookup_limit = limiter.shared_limit(lambda: current_app.config["RATELIMIT_LOOKUP"], scope="lookup")
 read_limit = limiter.shared_limit(lambda: current_app.config["RATELIMIT_READ"], scope="read")
 login_limit = limiter.shared_limit(

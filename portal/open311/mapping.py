@@ -182,3 +182,9 @@ def request_document(
         "long": _public_point(complaint)[1],
         "media_url": _media_url(complaint, view, root_url),
     }
+
+
+def extended_attributes(view: Mapping[str, Any]) -> dict[str, Any]:
+    """Fields beyond GeoReport v2, sent with ``extensions=true`` (the Open311 "extended_attributes" convention,
+    as Chicago's and Bonn's servers do): ``supporters``, the "me too" count, when the support feature counts it."""
+    return {"supporters": int(view.get("supporters") or 0)}

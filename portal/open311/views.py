@@ -26,7 +26,7 @@ from portal.open311.errors import Open311Error, not_found, not_provided
 from portal.open311.filing import check_submission
 from portal.open311.jurisdiction import Jurisdiction, resolve
 from portal.open311.keys import key_is_valid
-from portal.open311.mapping import request_document, service_notice
+from portal.open311.mapping import extended_attributes, request_document, service_notice
 from portal.open311.responses import document_response, error_response
 from portal.open311.search import parse_search, run_search
 from portal.unit_of_work import commit
@@ -76,10 +76,15 @@ def _requests_response(complaints: Sequence[Complaint], fmt: str) -> Response:
     locale = current_language()
     catalogue = services(locale, ())  # names only: no definition is written here
     zone = _zone()
-    documents = [
-        request_document(complaint, view, catalogue, zone=zone, locale=locale, root_url=request.host_url)
-        for complaint, view in zip(complaints, timeline.public_complaints(complaints, locale), strict=True)
-    ]
+    extended = (_parameter("extensions") or "").lower() == "true"
+    documents = []
+    for complaint, view in zip(complaints, timeline.public_complaints(complaints, locale), strict=True):
+        document = request_document(
+            complaint, view, catalogue, zone=zone, locale=locale, root_url=request.host_url
+        )
+        if extended:
+            document["extended_attributes"] = extended_attributes(view)
+        documents.append(document)
     return document_response("service_requests", documents, fmt)
 
 

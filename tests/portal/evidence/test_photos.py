@@ -274,7 +274,7 @@ def test_photos_are_kept_when_the_form_comes_back_with_another_error(app: Flask,
     assert stranger.post("/", data={**VALID_COMPLAINT, "keep_photo": "0"}).status_code == 303
     assert count(app, Photo) == 0
     # The citizen fixes the title, leaves the second photo out and sends: the first one is filed with it.
-    fixed = {**VALID_COMPLAINT, "keep_photo": "0"}
+    fixed = {**VALID_COMPLAINT, "keep_photo": "0", "similar_seen": "1"}  # the stranger filed the same text
     assert client.post("/", data=fixed, content_type="multipart/form-data").status_code == 303
     with app.app_context():
         from portal.evidence.models import HeldPhoto

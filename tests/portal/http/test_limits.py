@@ -17,7 +17,8 @@ LIMITED = {"RATELIMIT_ENABLED": True, "RATELIMIT_INTAKE": "2 per minute", "RATEL
 @pytest.mark.parametrize("config_overrides", [LIMITED])
 def test_filing_is_rate_limited_across_form_and_api(client: FlaskClient) -> None:
     assert client.post("/api/v1/complaints", json=complaint_payload()).status_code == 201
-    assert client.post("/", data=complaint_payload()).status_code == 303
+    # Seen the first as a suggestion, filed anyway.
+    assert client.post("/", data={**complaint_payload(), "similar_seen": "1"}).status_code == 303
     limited = client.post("/api/v1/complaints", json=complaint_payload())
     assert limited.status_code == 429
     assert limited.get_json()["error"]["message"] == "请求过于频繁，请稍候一分钟再试。"
