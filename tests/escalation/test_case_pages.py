@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 from flask import Flask
 from flask.testing import FlaskClient
@@ -14,15 +14,16 @@ from escalation.vocabulary import CaseAction, CaseKind, Outcome
 from portal.complaints.lookup import find_by_code
 from portal.domain import Role, Track
 from portal.extensions import db
+from portal.models.types import utcnow
 from portal.unit_of_work import commit
 from tests.factories import PASSWORD, file_via_api, make_staff
 
-MONDAY = datetime(2026, 11, 30, 2, 0, tzinfo=UTC)
-
 
 def _escalated(app: Flask, client: FlaskClient) -> tuple[int, int]:
-    """A county case that missed its deadline and went to the city: (county case id, city case id)."""
+    """A county case that missed its deadline and went to the city just now (so the city's deadline is still
+    ahead whatever today is): (county case id, city case id)."""
     code = file_via_api(client)["tracking_code"]
+    opened = utcnow() - timedelta(days=30)
     with app.app_context():
         make_staff("county", Role.LIAISON, body="XD-A1:discipline")
         make_staff("city", Role.LIAISON, body="XD-A:discipline")
@@ -32,10 +33,10 @@ def _escalated(app: Flask, client: FlaskClient) -> tuple[int, int]:
             kind=CaseKind.MISCONDUCT,
             actor="t",
             reason="收受红包",
-            now=MONDAY,
+            now=opened,
         )
         commit()
-        assert cases.sweep(MONDAY + timedelta(days=30)).escalated == 1
+        assert cases.sweep(utcnow()).escalated == 1
         commit()
         above = db.session.scalars(select(Case).where(Case.parent_id == first.id)).one()
         return first.id, above.id
