@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from flask import Flask
 from flask_babel import Babel
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
@@ -43,5 +44,17 @@ migrate = Migrate()
 babel = Babel()
 csrf = CSRFProtect()
 login_manager = LoginManager()
+
+
+class PerAppLimiter(Limiter):
+    """Flask-Limiter remembers on the extension object, not per app, that its storage stopped answering. An app
+    made after one whose Redis was down would count in the memory fallback, then switch to its own storage at
+    the next back-off re-check and forget every hit so far (five guesses at a password, say)."""
+
+    def init_app(self, app: Flask) -> None:
+        self._storage_dead = False
+        super().init_app(app)
+
+
 # Keyed by client address; behind a reverse proxy set TRUSTED_PROXIES so ProxyFix supplies the real one.
-limiter = Limiter(key_func=get_remote_address, default_limits=[])
+limiter = PerAppLimiter(key_func=get_remote_address, default_limits=[])

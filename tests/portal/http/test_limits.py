@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import socket
+import time
 from collections.abc import Callable
 
 import pytest
@@ -67,6 +68,25 @@ def test_with_redis_down_the_portal_files_and_answers_and_still_limits(
     assert client.post("/staff/login", data={"username": "nobody", "password": "x" * 12}).status_code == 401
     assert client.get("/accountability").status_code == 200
     assert client.get("/api/v1/ledger/head").status_code == 200
+
+
+def test_an_app_made_after_one_whose_redis_was_down_counts_in_its_own_storage(
+    app_factory: Callable[..., Flask],
+) -> None:
+    # Flask-Limiter keeps "the storage is dead" on the extension object, not per app. CI once saw the next app
+    # start in the memory fallback and switch back to its own storage half-way, forgetting five guesses.
+    dead = f"redis://127.0.0.1:{closed_port()}/0"
+    down = app_factory(REDIS_URL=dead, RATELIMIT_ENABLED=True, RATELIMIT_STORAGE_URI=dead).test_client()
+    for _ in range(2):  # the first marks the storage dead, the second starts the back-off before a re-check
+        down.get("/api/v1/complaints/FA-0000-0000-0000")
+    client = app_factory(RATELIMIT_ENABLED=True, RATELIMIT_LOGIN="1000 per minute").test_client()
+
+    def guess() -> int:
+        return client.post("/staff/login", data={"username": "demo-admin", "password": "guess"}).status_code
+
+    assert [guess() for _ in range(5)] == [401] * 5
+    time.sleep(2.1)  # past the first back-off: Flask-Limiter would look at the storage again now
+    assert guess() == 429
 
 
 @pytest.mark.parametrize(
