@@ -265,6 +265,11 @@ SCHEMAS: dict[str, dict[str, Any]] = {
                 "type": "string",
                 "description": "Shown once: with the title and body it recomputes the entry's content_sha256",
             },
+            "filed_text": {
+                "type": "object",
+                "description": "The title and body exactly as filed (what content_sha256 covers, with the salt)",
+                "properties": {"title": TEXT, "body": TEXT},
+            },
         },
     },
     "PublicComplaint": {

@@ -58,6 +58,8 @@ class FilingReceipt:
     anonymous: bool
     record: Receipt  # the complaint's entry in the record: its index, the signed head and the audit path
     content_salt: str  # with title and body, recomputes the entry's content_sha256; kept only by the citizen
+    title: str
+    body: str
 
     def to_json(self) -> dict[str, object]:
         """The receipt as the API answers it and as the receipt page keeps it for its short window."""
@@ -68,19 +70,26 @@ class FilingReceipt:
             "anonymous": self.anonymous,
             "record": self.record.to_json(),
             "content_salt": self.content_salt,
+            # The text exactly as filed: with the salt it is what the record's fingerprint covers, so the citizen
+            # can show later that the public text is theirs (less what the portal hid) and unaltered.
+            "filed_text": {"title": self.title, "body": self.body},
         }
 
 
-def receipt_file(document: dict[str, Any], portal_url: str) -> dict[str, Any]:
+def receipt_file(document: dict[str, Any], portal_url: str, language: str) -> dict[str, Any]:
     """The file the citizen saves from the receipt page: the record receipt itself (what the stand-alone verifier
-    reads, as it is) with the tracking code, the salt and the portal it came from. Never the follow-up secret:
-    the file is meant to be shown to others as proof of filing."""
+    reads, as it is) with the tracking code, the salt, the text as filed, the record's key and the portal it
+    came from, so that ``python3 verify_receipt.py receipt.json`` needs nothing else. Never the follow-up
+    secret: the file is meant to be shown to others as proof of filing."""
     record = document["record"]
     return {
         **record,
         "tracking_code": document["tracking_code"],
         "content_salt": document["content_salt"],
+        "filed_text": document.get("filed_text"),
+        "public_key": record_store.public_key(),
         "portal": portal_url,
+        "language": language,
     }
 
 
@@ -152,6 +161,8 @@ def file_complaint(draft: ComplaintDraft, uploads: Sequence[Upload] = ()) -> Fil
         complaint.anonymous,
         record_store.filing_receipt(received, head),
         salt,
+        draft.title,
+        draft.body,
     )
 
 

@@ -189,7 +189,9 @@ def receipt_download(handle: str) -> Response:
     document = receipt_copies.open_for_page(handle, request.cookies.get(RECEIPT_COOKIE))
     if document is None:
         return make_response(render_template("complaints/receipt_gone.html"), 410)
-    body = json.dumps(filing.receipt_file(document, request.url_root), ensure_ascii=False, indent=2)
+    body = json.dumps(
+        filing.receipt_file(document, request.url_root, current_language()), ensure_ascii=False, indent=2
+    )
     response = make_response(body)
     response.mimetype = "application/json"
     response.headers["Content-Disposition"] = (

@@ -50,13 +50,29 @@ def head() -> Response:
     )
 
 
-def receipt_document(complaint: Complaint) -> dict[str, Any]:
-    """The complaint's filing entry, with the head signed at filing and a proof against the current head."""
+def _since_size() -> int | None:
+    """``?from=SIZE``: the size of the head the citizen holds, for the consistency proof to start from."""
+    raw = request.args.get("from")
+    if raw is None:
+        return None
+    if not raw.isdigit() or not 1 <= int(raw) <= 2**53:
+        raise validation_failed({"from": [_("Give the size of an earlier tree head, e.g. ?from=42.")]})
+    return int(raw)
+
+
+def receipt_document(complaint: Complaint, since_size: int | None = None) -> dict[str, Any]:
+    """The complaint's filing entry and a proof against the current head: inclusion, and consistency from the
+    head signed at filing (or from ``since_size``, the head the citizen's receipt holds)."""
     event = record_store.received_event(complaint)
     if event is None or event.seq is None:
         raise ApiError(404, "not_recorded", _("This complaint has no entry in the record."))
     head = _current_head()  # committed first: the long read below must hold no lock
-    found = record_store.prove(event, head)  # a damaged record refuses (409) with its own message
+    try:
+        found = record_store.prove(event, head, since_size)  # a damaged record refuses (409) itself
+    except (ValueError, LookupError) as exc:
+        raise validation_failed(
+            {"from": [_("Give the size of an earlier tree head, e.g. ?from=42.")]}
+        ) from exc
     commit()  # a head signed for this entry is kept, so everyone is shown the same one
     # The head signed at filing is in the citizen's own receipt; this document proves the entry without it.
     return {
@@ -71,7 +87,7 @@ def receipt_document(complaint: Complaint) -> dict[str, Any]:
 @public
 @lookup_limit
 def proof(code: str) -> Response:
-    return jsonify(receipt_document(require_complaint(code)))
+    return jsonify(receipt_document(require_complaint(code), _since_size()))
 
 
 @record_api.get("/ledger/consistency")
@@ -143,7 +159,16 @@ API_DOCS = ApiDocs(
             "get": {
                 "summary": "Proof that a complaint's filing is still in the record (for verify_receipt.py)",
                 "security": [],
-                "parameters": [CODE_PARAMETER],
+                "parameters": [
+                    CODE_PARAMETER,
+                    {
+                        "name": "from",
+                        "in": "query",
+                        "required": False,
+                        "description": "Size of the head you hold: the consistency proof starts there",
+                        "schema": {"type": "integer", "minimum": 1},
+                    },
+                ],
                 "responses": {
                     "200": json_response(
                         "Receipt, proof and current head",
@@ -160,7 +185,7 @@ API_DOCS = ApiDocs(
                     "409": json_response(
                         "The stored record no longer matches its signed heads", {"type": "object"}
                     ),
-                    **errors("404", "429"),
+                    **errors("404", "422", "429"),
                 },
             }
         },

@@ -1,15 +1,26 @@
 """Check a Fire Alarm receipt against the public record, using only the Python standard library.
 
-Anyone can download this one file and run it (Python 3.11 or later, nothing to install)::
+Anyone can download this one file and run it (Python 3.8 or later, nothing to install) with the receipt file
+saved from the receipt page::
 
-    python verify_receipt.py --receipt receipt.json --public-key KEY
-    python verify_receipt.py --receipt receipt.json --proof proof.json --head head.json \
-        --public-key KEY [--json]
+    python3 verify_receipt.py receipt.json
 
-It checks that the entry in the receipt is in the record at its position, that the tree heads are signed by
-the record's key, and that the record published today extends the record your receipt was issued from
-(nothing was removed or rewritten since). Exit status: 0 when every check passes, 1 when one fails (the
-output names it), 2 when the input cannot be read.
+It fetches the current signed tree head and the proofs for the entry from the portal the receipt names, then
+checks that the entry is in the record at its position, that the tree heads are signed by the record's key
+(the one in the receipt file, or --public-key), that the record published today extends the record the receipt
+was issued from (nothing was removed or rewritten since), that the text as filed (kept in the receipt file) is
+the text the record fingerprinted, and that the text the portal shows now is that text, less personal details
+it hid. It answers in the language the complaint was filed in (--lang zh or --lang en to choose). Offline::
+
+    python3 verify_receipt.py receipt.json --offline --proof-file proof.json --status-file status.json
+
+with proof.json saved from /api/v1/ledger/proof/CODE?from=SIZE and status.json from /api/v1/complaints/CODE.
+The older split form still works::
+
+    python3 verify_receipt.py --receipt receipt.json --proof proof.json --head head.json --public-key KEY [--json]
+
+Exit status: 0 when every check passes, 1 when one fails (the output names it), 2 when the input cannot be
+read or the portal cannot be reached.
 
 KEY is the record's Ed25519 public key as 64 hex digits, as 44 characters of base64, or the path of a file
 holding either or a PEM ``PUBLIC KEY`` block.
@@ -37,7 +48,11 @@ The signature is Ed25519 (RFC 8032) over these exact ASCII bytes, each line endi
       "entry": "<canonical JSON text>",      # the entry; its UTF-8 bytes are what leaf_hash covers
       "leaf_hash": "<64 hex>",               # optional when "entry" is given; must match it when both are
       "tree_head": {head},                   # optional: a signed head covering the entry (size > leaf_index)
-      "inclusion_proof": ["<64 hex>", ...]   # optional: audit path of leaf_index under "tree_head"
+      "inclusion_proof": ["<64 hex>", ...],  # optional: audit path of leaf_index under "tree_head"
+      # The receipt page's download adds what the one-step check needs:
+      "tracking_code": "FA-...", "portal": "https://...", "public_key": "<64 hex>", "language": "zh",
+      "content_salt": "<hex>",               # with the text, recomputes the entry's payload.content_sha256
+      "filed_text": {"title": "...", "body": "..."}
     }
 
 ``proof.json``, fetched from the portal for a published head::
@@ -62,12 +77,16 @@ import base64
 import binascii
 import hashlib
 import json
+import os
 import re
 import sys
+import urllib.error
+import urllib.request
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 HASH_SIZE = 32
 EMPTY_ROOT = hashlib.sha256(b"").digest()
@@ -189,7 +208,8 @@ _L = 2**252 + 27742317777372353535851937790883648493
 _D = -121665 * pow(121666, _P - 2, _P) % _P
 _SQRT_M1 = pow(2, (_P - 1) // 4, _P)
 
-_Point = tuple[int, int, int, int]
+if TYPE_CHECKING:  # a runtime alias would need Python 3.9; the verifier runs on 3.8
+    _Point = tuple[int, int, int, int]
 
 
 def _point_add(first: _Point, second: _Point) -> _Point:
@@ -297,7 +317,8 @@ def check_timestamp(timestamp: str) -> None:
     if not isinstance(timestamp, str) or not _TIMESTAMP.fullmatch(timestamp):
         raise FormatError(f"timestamp {timestamp!r} is not ISO-8601 UTC like 2025-03-14T09:26:53Z")
     try:
-        datetime.fromisoformat(timestamp)
+        # Before Python 3.11 fromisoformat reads no "Z": the shape is checked above, so this is only the date.
+        datetime.fromisoformat(timestamp[:-1] + "+00:00")
     except ValueError as error:
         raise FormatError(f"timestamp {timestamp!r} is not a real date and time") from error
 
@@ -461,9 +482,15 @@ class LogProof:
 
 @dataclass(frozen=True)
 class Check:
+    """One check and what it found, in English (``detail``) and in Chinese (``detail_zh``)."""
+
     name: str
     ok: bool
     detail: str
+    detail_zh: str = ""
+
+    def text(self, language: str) -> str:
+        return self.detail_zh if language == "zh" and self.detail_zh else self.detail
 
 
 @dataclass(frozen=True)
@@ -478,23 +505,40 @@ class ReceiptVerification:
         return bool(self.checks) and all(check.ok for check in self.checks)
 
     @property
+    def failed(self) -> Check | None:
+        return next((check for check in self.checks if not check.ok), None)
+
+    @property
     def reason(self) -> str | None:
-        return next((check.detail for check in self.checks if not check.ok), None)
+        failed = self.failed
+        return None if failed is None else failed.detail
+
+    def extended(self, checks: Sequence[Check]) -> ReceiptVerification:
+        return ReceiptVerification(self.checks + tuple(checks), self.against_published_head)
+
+
+class _Checks:
+    """Collects checks; each is recorded with the message for its outcome in both languages."""
+
+    def __init__(self) -> None:
+        self.done: list[Check] = []
+
+    def passed(self, name: str, ok: bool, success: tuple[str, str], failure: tuple[str, str]) -> bool:
+        english, chinese = success if ok else failure
+        self.done.append(Check(name, ok, english, chinese))
+        return ok
 
 
 def verify_receipt(
     receipt: Receipt, public_key: bytes, head: TreeHead | None = None, proof: LogProof | None = None
 ) -> ReceiptVerification:
     """Check ``receipt`` on its own, and against a published ``head`` with its ``proof`` when both given."""
-    checks: list[Check] = []
+    checks = _Checks()
+    passed = checks.passed
     published = head is not None and proof is not None
 
-    def passed(name: str, ok: bool, success: str, failure: str) -> bool:
-        checks.append(Check(name, ok, success if ok else failure))
-        return ok
-
     def result() -> ReceiptVerification:
-        return ReceiptVerification(tuple(checks), against_published_head=published)
+        return ReceiptVerification(tuple(checks.done), against_published_head=published)
 
     index = receipt.leaf_index
     entry_hash = receipt.entry_leaf_hash()
@@ -504,8 +548,14 @@ def verify_receipt(
         and not passed(
             "entry",
             receipt.leaf_hash == entry_hash,
-            f"the entry text hashes to the receipt's leaf hash {entry_hash.hex()}",
-            "the entry text does not hash to the receipt's leaf hash: one of them was altered",
+            (
+                f"the entry text hashes to the receipt's leaf hash {entry_hash.hex()}",
+                f"条目文本的哈希与回执中的叶哈希 {entry_hash.hex()} 一致",
+            ),
+            (
+                "the entry text does not hash to the receipt's leaf hash: one of them was altered",
+                "条目文本的哈希与回执中的叶哈希不符：其中之一被改动过",
+            ),
         )
     ):
         return result()
@@ -516,50 +566,89 @@ def verify_receipt(
             passed(
                 "receipt head signature",
                 own_head.signature_is_valid(public_key),
-                f"the receipt's head ({own_head.size} entries, {own_head.timestamp}) is signed by the key",
-                f"the receipt's head ({own_head.size} entries) is not signed by the key",
+                (
+                    f"the receipt's head ({own_head.size} entries, {own_head.timestamp}) is signed by the key",
+                    f"回执中的树头（{own_head.size} 条，{own_head.timestamp}）由该密钥签名",
+                ),
+                (
+                    f"the receipt's head ({own_head.size} entries) is not signed by the key",
+                    f"回执中的树头（{own_head.size} 条）不是该密钥签名的",
+                ),
             )
             and passed(
                 "receipt head covers entry",
                 index < own_head.size,
-                f"the receipt's head covers entry #{index}",
-                f"the receipt's head holds {own_head.size} entries, so it cannot contain entry #{index}",
+                (f"the receipt's head covers entry #{index}", f"回执中的树头包含第 {index} 号条目"),
+                (
+                    f"the receipt's head holds {own_head.size} entries, so it cannot contain entry #{index}",
+                    f"回执中的树头只有 {own_head.size} 条，不可能包含第 {index} 号条目",
+                ),
             )
         ):
             return result()
         if receipt.inclusion_proof is not None and not passed(
             "receipt inclusion",
             verify_inclusion(index, own_head.size, entry_hash, receipt.inclusion_proof, own_head.root_hash),
-            f"entry #{index} is in the record of {own_head.size} entries signed in the receipt",
-            f"the receipt's inclusion proof does not lead from entry #{index} to its head's root",
+            (
+                f"entry #{index} is in the record of {own_head.size} entries signed in the receipt",
+                f"第 {index} 号条目在回执所签名的 {own_head.size} 条记录之中",
+            ),
+            (
+                f"the receipt's inclusion proof does not lead from entry #{index} to its head's root",
+                f"回执中的包含证明无法从第 {index} 号条目推出其树头的根哈希",
+            ),
         ):
             return result()
 
     if head is None or proof is None:
         if receipt.inclusion_proof is None:
-            passed("inclusion", False, "", "the receipt carries no inclusion proof: pass --head and --proof")
+            passed(
+                "inclusion",
+                False,
+                ("", ""),
+                (
+                    "the receipt carries no inclusion proof: fetch the proof from the portal",
+                    "回执中没有包含证明：请从平台获取证明",
+                ),
+            )
         return result()
 
     if not (
         passed(
             "published head signature",
             head.signature_is_valid(public_key),
-            f"the published head ({head.size} entries, {head.timestamp}) is signed by the key",
-            f"the published head ({head.size} entries, {head.timestamp}) is not signed by the key",
+            (
+                f"the published head ({head.size} entries, {head.timestamp}) is signed by the key",
+                f"平台现在公布的树头（{head.size} 条，{head.timestamp}）由该密钥签名",
+            ),
+            (
+                f"the published head ({head.size} entries, {head.timestamp}) is not signed by the key",
+                f"平台现在公布的树头（{head.size} 条，{head.timestamp}）不是该密钥签名的",
+            ),
         )
         and passed(
             "proof matches head",
             proof.tree_size == head.size and proof.leaf_index == index,
-            "the proof file is for this entry and this head",
-            f"the proof file is for entry #{proof.leaf_index} in {proof.tree_size} entries, "
-            f"not entry #{index} in the published head's {head.size}",
+            ("the proof file is for this entry and this head", "证明针对的正是这一条目和这一树头"),
+            (
+                f"the proof file is for entry #{proof.leaf_index} in {proof.tree_size} entries, "
+                f"not entry #{index} in the published head's {head.size}",
+                f"证明针对的是 {proof.tree_size} 条中的第 {proof.leaf_index} 号条目，"
+                f"而不是公布树头 {head.size} 条中的第 {index} 号",
+            ),
         )
         and passed(
             "inclusion",
             verify_inclusion(index, head.size, entry_hash, proof.inclusion_proof, head.root_hash),
-            f"entry #{index} is in the published record of {head.size} entries",
-            f"the inclusion proof does not lead from entry #{index} to the published head's root: "
-            "the entry is not in the published record at that position",
+            (
+                f"entry #{index} is in the published record of {head.size} entries",
+                f"第 {index} 号条目在公布的 {head.size} 条记录之中",
+            ),
+            (
+                f"the inclusion proof does not lead from entry #{index} to the published head's root: "
+                "the entry is not in the published record at that position",
+                f"包含证明无法从第 {index} 号条目推出公布树头的根哈希：该条目不在公布记录的这一位置",
+            ),
         )
     ):
         return result()
@@ -568,15 +657,27 @@ def verify_receipt(
         passed(
             "published head is newer",
             own_head.size <= head.size,
-            f"the published head ({head.size} entries) is at least as large as the receipt's head",
-            f"the published head ({head.size} entries) is older than the receipt's head ({own_head.size} "
-            "entries): fetch the current head",
+            (
+                f"the published head ({head.size} entries) is at least as large as the receipt's head",
+                f"公布的树头（{head.size} 条）不小于回执中的树头",
+            ),
+            (
+                f"the published head ({head.size} entries) is older than the receipt's head ({own_head.size} "
+                "entries): fetch the current head",
+                f"公布的树头（{head.size} 条）比回执中的树头（{own_head.size} 条）还旧：请获取当前树头",
+            ),
         )
         and passed(
             "consistency proof present",
             proof.consistency_from_size == own_head.size,
-            f"the proof file relates the receipt's head ({own_head.size} entries) to the published head",
-            f"the proof file has no consistency proof from the receipt's head ({own_head.size} entries)",
+            (
+                f"the proof file relates the receipt's head ({own_head.size} entries) to the published head",
+                f"证明把回执中的树头（{own_head.size} 条）与公布的树头联系起来",
+            ),
+            (
+                f"the proof file has no consistency proof from the receipt's head ({own_head.size} entries)",
+                f"证明中没有从回执树头（{own_head.size} 条）出发的一致性证明",
+            ),
         )
     ):
         passed(
@@ -584,11 +685,125 @@ def verify_receipt(
             verify_consistency(
                 own_head.size, head.size, proof.consistency_proof, own_head.root_hash, head.root_hash
             ),
-            f"the published record extends the {own_head.size} entries signed in the receipt unchanged",
-            f"the consistency proof fails: the published record does not extend the {own_head.size} entries "
-            "signed in the receipt, so the record was rewritten or the proof is wrong",
+            (
+                f"the published record extends the {own_head.size} entries signed in the receipt unchanged",
+                f"公布的记录原样延续了回执所签名的 {own_head.size} 条记录，未删未改",
+            ),
+            (
+                f"the consistency proof fails: the published record does not extend the {own_head.size} "
+                "entries signed in the receipt, so the record was rewritten or the proof is wrong",
+                f"一致性证明不成立：公布的记录没有延续回执所签名的 {own_head.size} 条记录，"
+                "记录被改写过，或者证明有误",
+            ),
         )
     return result()
+
+
+# --- The complaint's text -----------------------------------------------------------------------------------
+
+# What the portal puts where it hid personal data from the public text: a bracketed label without digits, such
+# as [电话已隐去] or [phone hidden].
+_REDACTION_LABEL = re.compile(r"\[[^\[\]0-9０-９]+\]")
+
+
+def content_fingerprint(salt: str, title: str, body: str) -> str:
+    """The salted SHA-256 of a complaint's text that its "received" entry records as ``content_sha256``."""
+    return hashlib.sha256(f"{salt}\n{title}\n{body}".encode()).hexdigest()
+
+
+def shown_as_redacted(public: str, filed: str) -> bool:
+    """Whether ``public`` is ``filed`` with nothing changed except spans replaced by redaction labels."""
+    parts = _REDACTION_LABEL.split(public)
+    pattern = "".join(
+        re.escape(part) if index % 2 == 0 else f"(?:{re.escape(part)}|.+?)"
+        for index, part in enumerate(parts)
+    )
+    return re.fullmatch(pattern, filed, flags=re.DOTALL) is not None
+
+
+def _recorded_fingerprint(entry: str | None) -> str | None:
+    try:
+        payload = json.loads(entry or "").get("payload")
+    except (ValueError, AttributeError):
+        return None
+    value = payload.get("content_sha256") if isinstance(payload, dict) else None
+    return value if isinstance(value, str) else None
+
+
+def verify_text(
+    receipt: Receipt,
+    salt: str | None,
+    filed: tuple[str, str] | None,
+    public: tuple[str, str] | None,
+) -> tuple[Check, ...]:
+    """Check the complaint's text against the fingerprint its entry records: the text as filed (kept in the
+    receipt file) when there is one, and the text the portal shows publicly now (``public``, title and body)."""
+    checks = _Checks()
+    recorded = _recorded_fingerprint(receipt.entry)
+    if recorded is None or salt is None:
+        checks.passed(
+            "text fingerprint",
+            False,
+            ("", ""),
+            (
+                "the receipt has no text fingerprint and salt to check the text with",
+                "回执中没有可用来核对文本的指纹和盐值",
+            ),
+        )
+        return tuple(checks.done)
+    if filed is not None and not checks.passed(
+        "text fingerprint",
+        content_fingerprint(salt, *filed) == recorded,
+        (
+            "the text as filed (kept in the receipt file) is the text the record fingerprinted at filing",
+            "回执文件中保存的原文，正是提交时记录所留指纹对应的文本",
+        ),
+        (
+            "the text in the receipt file is not the text the record fingerprinted at filing",
+            "回执文件中的文本与提交时记录所留的指纹不符",
+        ),
+    ):
+        return tuple(checks.done)
+    if public is None:
+        return tuple(checks.done)
+    if filed is None:
+        checks.passed(
+            "public text",
+            content_fingerprint(salt, *public) == recorded,
+            (
+                "the text the portal shows is the text fingerprinted at filing",
+                "平台公开显示的文本，正是提交时留下指纹的文本",
+            ),
+            (
+                "the text the portal shows is not the text fingerprinted at filing (or the portal hid details "
+                "in it; a receipt file saved from the receipt page holds the text as filed to compare)",
+                "平台公开显示的文本与提交时的指纹不符（也可能是平台隐去了其中的个人信息；"
+                "从回执页保存的回执文件含有原文，可用来比对）",
+            ),
+        )
+        return tuple(checks.done)
+    if public == filed:
+        checks.passed(
+            "public text",
+            True,
+            ("the portal shows your text unchanged", "平台公开显示的正是您的原文，未被改动"),
+            ("", ""),
+        )
+    else:
+        checks.passed(
+            "public text",
+            shown_as_redacted(public[0], filed[0]) and shown_as_redacted(public[1], filed[1]),
+            (
+                "the portal shows your text unchanged, except personal details it hid (marked like [电话已隐去])",
+                "平台公开显示的是您的原文，只隐去了个人信息（标为 [电话已隐去] 之类）",
+            ),
+            (
+                "the portal shows a text that is not yours: it differs from the text you filed by more than "
+                "hidden personal details",
+                "平台公开显示的文本不是您提交的：与原文的差别不止于隐去的个人信息",
+            ),
+        )
+    return tuple(checks.done)
 
 
 # --- JSON field helpers -----------------------------------------------------------------------------------
@@ -674,18 +889,176 @@ def _read_public_key(value: str) -> bytes:
     return parse_public_key(value)
 
 
+def _fetch_json(url: str, language: str) -> object:
+    request = urllib.request.Request(  # noqa: S310 - the scheme is checked in _portal_url
+        url,
+        headers={
+            "Accept": "application/json",
+            "Accept-Language": language,
+            "User-Agent": "fire-alarm-verify-receipt",
+        },
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=30) as response:  # noqa: S310
+            return json.loads(response.read().decode("utf-8"))
+    except urllib.error.HTTPError as error:
+        raise FormatError(f"{url} answered HTTP {error.code}") from error
+    except (urllib.error.URLError, OSError) as error:
+        raise FormatError(f"cannot reach {url}: {getattr(error, 'reason', error)}") from error
+    except ValueError as error:
+        raise FormatError(f"{url} did not answer with JSON: {error}") from error
+
+
+def _portal_url(value: object) -> str:
+    if not isinstance(value, str) or not re.match(r"https?://[^\s/]+", value):
+        raise FormatError('the receipt names no portal ("portal": "https://..."): pass --portal or --offline')
+    return value.rstrip("/")
+
+
+def _language(requested: str | None, fields: Mapping[str, object]) -> str:
+    if requested:
+        return requested
+    if fields.get("language") in ("zh", "en"):
+        return str(fields["language"])
+    environment = os.environ.get("LC_ALL") or os.environ.get("LC_MESSAGES") or os.environ.get("LANG") or ""
+    return "zh" if environment.lower().startswith("zh") else "en"
+
+
+@dataclass(frozen=True)
+class _Inputs:
+    """Everything a verification reads, from files or from the portal named in the receipt."""
+
+    receipt: Receipt
+    public_key: bytes
+    key_source: tuple[str, str]
+    head: TreeHead | None
+    proof: LogProof | None
+    salt: str | None
+    filed: tuple[str, str] | None
+    public: tuple[str, str] | None
+
+
+def _title_and_body(data: object, what: str) -> tuple[str, str]:
+    fields = _object(data, what)
+    return _text(fields, "title"), _text(fields, "body")
+
+
+def _gather(arguments: argparse.Namespace, fields: Mapping[str, object], language: str) -> _Inputs:
+    receipt = Receipt.from_json(fields)
+    online = not arguments.offline and arguments.head is None and arguments.proof_file is None
+    code = fields.get("tracking_code")
+    portal = None
+    if online and (arguments.portal or fields.get("portal") is not None):
+        if not isinstance(code, str) or not re.fullmatch(r"[A-Z0-9-]{4,40}", code):
+            raise FormatError('the receipt has no "tracking_code" to ask the portal about')
+        portal = _portal_url(arguments.portal or fields.get("portal"))
+
+    head = proof = None
+    document: Mapping[str, object] | None = None
+    if arguments.head is not None:
+        head = TreeHead.from_json(_read_json(arguments.head))
+        proof = LogProof.from_json(_read_json(arguments.proof))
+    elif arguments.proof_file is not None:
+        document = _object(_read_json(arguments.proof_file), "proof document")
+    elif portal is not None:
+        since = "" if receipt.tree_head is None else f"?from={receipt.tree_head.size}"
+        document = _object(
+            _fetch_json(f"{portal}/api/v1/ledger/proof/{code}{since}", language), "proof document"
+        )
+    if document is not None:
+        head = TreeHead.from_json(_required(document, "tree_head"))
+        proof = LogProof.from_json(_required(document, "proof"))
+
+    if arguments.public_key is not None:
+        key, source = (
+            _read_public_key(arguments.public_key),
+            ("given with --public-key", "由 --public-key 给出"),
+        )
+    elif isinstance(fields.get("public_key"), str):
+        key, source = parse_public_key(str(fields["public_key"])), ("from the receipt file", "取自回执文件")
+    elif document is not None and isinstance(document.get("public_key"), str):
+        key = parse_public_key(str(document["public_key"]))
+        source = (
+            "as the portal gives it now (compare it with one published elsewhere)",
+            "取自平台现在给出的密钥（请与别处公布的密钥比对）",
+        )
+    else:
+        raise FormatError("no public key: the receipt file has none, so pass --public-key")
+
+    salt = fields.get("content_salt")
+    filed_data = fields.get("filed_text")
+    filed = None if filed_data is None else _title_and_body(filed_data, "filed_text")
+    public = None
+    if arguments.status_file is not None:
+        public = _title_and_body(_read_json(arguments.status_file), "status document")
+    elif portal is not None and isinstance(salt, str):
+        public = _title_and_body(
+            _fetch_json(f"{portal}/api/v1/complaints/{code}", language), "status document"
+        )
+    return _Inputs(
+        receipt=receipt,
+        public_key=key,
+        key_source=source,
+        head=head,
+        proof=proof,
+        salt=salt if isinstance(salt, str) else None,
+        filed=filed,
+        public=public,
+    )
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
-        description="Check a Fire Alarm receipt against the signed public record (standard library only)."
+        description="Check a Fire Alarm receipt against the signed public record (standard library only). "
+        "Run it with the receipt file saved from the receipt page: python3 verify_receipt.py receipt.json"
     )
-    parser.add_argument("--receipt", required=True, type=Path, help="receipt.json from filing")
-    parser.add_argument("--proof", type=Path, help="proof.json fetched for the published head")
-    parser.add_argument("--head", type=Path, help="head.json: the published signed tree head")
+    parser.add_argument("receipt", nargs="?", type=Path, help="receipt.json saved from the receipt page")
+    parser.add_argument("--receipt", dest="receipt_option", type=Path, help=argparse.SUPPRESS)
     parser.add_argument(
-        "--public-key", required=True, help="the record's Ed25519 key: hex, base64, or a file (PEM too)"
+        "--offline", action="store_true", help="fetch nothing: check only the receipt and the files given"
     )
+    parser.add_argument("--portal", help="the portal to ask, instead of the one named in the receipt")
+    parser.add_argument(
+        "--proof-file", type=Path, help="the proof document saved from /api/v1/ledger/proof/CODE (offline)"
+    )
+    parser.add_argument(
+        "--status-file", type=Path, help="the complaint as saved from /api/v1/complaints/CODE (offline)"
+    )
+    parser.add_argument("--proof", type=Path, help="proof.json: the proof part of a proof document")
+    parser.add_argument("--head", type=Path, help="head.json: a signed tree head the proof is for")
+    parser.add_argument("--public-key", help="the record's Ed25519 key: hex, base64, or a file (PEM too)")
+    parser.add_argument("--lang", dest="language", choices=("zh", "en"), help="answer in Chinese or English")
     parser.add_argument("--json", action="store_true", help="print a JSON report instead of text")
     return parser
+
+
+_HEADLINES = {
+    "published": (
+        "OK: entry #{index} is in the published, signed Fire Alarm record.",
+        "通过：第 {index} 号条目在已公布、已签名的火警记录之中。",
+    ),
+    "receipt only": (
+        "OK: entry #{index} is in the record as signed in the receipt (run it online, or pass --proof-file, "
+        "to check it against the record published now).",
+        "通过：第 {index} 号条目在回执所签名的记录之中（联网运行，或用 --proof-file 给出证明，"
+        "即可与平台现在公布的记录核对）。",
+    ),
+    "failed": ("FAILED: {reason}", "未通过：{reason}"),
+    "error": ("ERROR: {reason}", "无法检查：{reason}"),
+    "key": ("the record's key {key}, {source}", "记录的公钥 {key}，{source}"),
+}
+
+
+def _say(language: str, what: str, **fields: object) -> str:
+    english, chinese = _HEADLINES[what]
+    return (chinese if language == "zh" else english).format(**fields)
+
+
+def _verify(inputs: _Inputs) -> ReceiptVerification:
+    verification = verify_receipt(inputs.receipt, inputs.public_key, inputs.head, inputs.proof)
+    if not verification.ok or inputs.salt is None:
+        return verification  # a bare record receipt (as the API's "record" member) has no text to check
+    return verification.extended(verify_text(inputs.receipt, inputs.salt, inputs.filed, inputs.public))
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -693,40 +1066,49 @@ def main(argv: Sequence[str] | None = None) -> int:
     arguments = parser.parse_args(argv)
     if (arguments.head is None) != (arguments.proof is None):
         parser.error("--head and --proof go together")
+    if (arguments.receipt is None) == (arguments.receipt_option is None):
+        parser.error("give one receipt file: python3 verify_receipt.py receipt.json")
+    language = arguments.language or "en"
     try:
-        public_key = _read_public_key(arguments.public_key)
-        receipt = Receipt.from_json(_read_json(arguments.receipt))
-        head = None if arguments.head is None else TreeHead.from_json(_read_json(arguments.head))
-        proof = None if arguments.proof is None else LogProof.from_json(_read_json(arguments.proof))
+        fields = _object(_read_json(arguments.receipt or arguments.receipt_option), "receipt")
+        language = _language(arguments.language, fields)
+        inputs = _gather(arguments, fields, language)
     except FormatError as error:
         if arguments.json:
             print(json.dumps({"ok": False, "error": str(error)}))
         else:
-            print(f"ERROR: {error}", file=sys.stderr)
+            print(_say(language, "error", reason=error), file=sys.stderr)
         return EXIT_BAD_INPUT
 
-    verification = verify_receipt(receipt, public_key, head, proof)
+    verification = _verify(inputs)
+    failed = verification.failed
+    reason = None if failed is None else failed.text(language)
     if arguments.json:
         report = {
             "ok": verification.ok,
-            "leaf_index": receipt.leaf_index,
+            "leaf_index": inputs.receipt.leaf_index,
             "against_published_head": verification.against_published_head,
-            "reason": verification.reason,
-            "checks": [{"name": c.name, "ok": c.ok, "detail": c.detail} for c in verification.checks],
+            "reason": reason,
+            "checks": [
+                {"name": check.name, "ok": check.ok, "detail": check.text(language)}
+                for check in verification.checks
+            ],
         }
         print(json.dumps(report, indent=2, ensure_ascii=False))
     else:
-        if verification.ok and verification.against_published_head:
-            print(f"OK: entry #{receipt.leaf_index} is in the published, signed Fire Alarm record.")
-        elif verification.ok:
-            print(
-                f"OK: entry #{receipt.leaf_index} is in the record as signed in the receipt "
-                "(pass --head and --proof to check it against the published record)."
-            )
+        if not verification.ok:
+            print(_say(language, "failed", reason=reason))
         else:
-            print(f"FAILED: {verification.reason}")
+            headline = "published" if verification.against_published_head else "receipt only"
+            print(_say(language, headline, index=inputs.receipt.leaf_index))
+        english, chinese = inputs.key_source
+        key_line = _say(
+            language, "key", key=inputs.public_key.hex(), source=chinese if language == "zh" else english
+        )
+        print(f"  {key_line}")
         for check in verification.checks:
-            print(f"  [{'ok' if check.ok else 'FAILED'}] {check.name}: {check.detail}")
+            mark = ("ok", "通过") if check.ok else ("FAILED", "未通过")
+            print(f"  [{mark[1] if language == 'zh' else mark[0]}] {check.name}: {check.text(language)}")
     return EXIT_OK if verification.ok else EXIT_FAILED
 
 

@@ -493,12 +493,16 @@ class EntryProof:
     head: TreeHead
 
 
-def prove(event: Event, head: TreeHead) -> EntryProof:
-    """Prove ``event`` against ``head``, or against a newer head if ``head`` does not cover it yet."""
+def prove(event: Event, head: TreeHead, since_size: int | None = None) -> EntryProof:
+    """Prove ``event`` against ``head``, or against a newer head if ``head`` does not cover it yet; the
+    consistency proof starts from ``since_size`` (the size of the head a citizen holds), by default from the
+    head signed right after the entry."""
     assert event.seq is not None  # only appended events are looked up
-    if head.size <= event.seq:
-        head = covering_head(event.seq + 1)
-    filing_size = event.seq + 1
+    filing_size = event.seq + 1 if since_size is None else since_size
+    if filing_size < 1:
+        raise ValueError("since_size must be at least 1")
+    if head.size < max(filing_size, event.seq + 1):
+        head = covering_head(max(filing_size, event.seq + 1))
     view = _view_of(head, leaf_index=event.seq, old_size=filing_size)
     try:
         if view.leaf(event.seq) != leaf_hash(entry_bytes(event)):

@@ -8,12 +8,9 @@ serves the whole session; each test gets fresh contexts (no cookie or cache carr
 from __future__ import annotations
 
 import shutil
-import threading
 from collections.abc import Callable, Iterator
 
 import pytest
-from flask import Flask
-from werkzeug.serving import make_server
 
 from tests.services import server_environment, unavailable
 
@@ -28,18 +25,6 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 DESKTOP, PHONE = 1280, 375
-
-
-@pytest.fixture
-def live_server(app: Flask) -> Iterator[str]:
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}"
-    finally:
-        server.shutdown()
-        thread.join(timeout=5)
 
 
 @pytest.fixture(scope="session")

@@ -406,7 +406,7 @@ def test_a_receipt_with_only_a_leaf_hash_verifies_against_todays_head() -> None:
         bare, PUBLIC_KEY, scenario.head, replace(scenario.proof, consistency_proof=())
     ).ok
     assert module.verify_receipt(bare, PUBLIC_KEY).reason == (
-        "the receipt carries no inclusion proof: pass --head and --proof"
+        "the receipt carries no inclusion proof: fetch the proof from the portal"
     )
 
 

@@ -1,0 +1,216 @@
+"""The receipt page's download verifies with one command, `python3 verify_receipt.py receipt.json`, on the
+oldest Python the machine has and on this one: fetched from a live portal over HTTP, or offline from files."""
+
+from __future__ import annotations
+
+import html
+import http.cookiejar
+import json
+import os
+import re
+import shlex
+import subprocess
+import sys
+import urllib.parse
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import select
+
+from portal.extensions import db
+from portal.models import Complaint
+from tests.factories import complaint_payload, file_via_api
+
+OLDEST_SUPPORTED = (3, 8)
+PHONE_BODY = "A1区人民路的路灯坏了三个月，晚上很危险。我的电话13912345678，可随时联系我。"
+
+
+def _version(interpreter: str) -> tuple[int, int] | None:
+    try:
+        found = subprocess.run(
+            [interpreter, "-c", "import sys; print(*sys.version_info[:2])"],
+            capture_output=True,
+            text=True,
+            timeout=30,
+            check=False,
+        )
+    except OSError:
+        return None
+    parts = found.stdout.split()
+    return (int(parts[0]), int(parts[1])) if found.returncode == 0 and len(parts) == 2 else None
+
+
+def _oldest_python() -> str | None:
+    """The oldest interpreter of 3.8 or later on this machine (pyenv's versions included), other than ours."""
+    candidates = [f"python3.{minor}" for minor in range(8, sys.version_info[1])]
+    pyenv = Path(os.environ.get("PYENV_ROOT", Path.home() / ".pyenv")) / "versions"
+    candidates += sorted(str(path) for path in pyenv.glob("3.*/bin/python3"))
+    found = [(version, path) for path in candidates if (version := _version(path)) is not None]
+    older = [(v, p) for v, p in found if OLDEST_SUPPORTED <= v < sys.version_info[:2]]
+    return min(older)[1] if older else None
+
+
+def _interpreters() -> Iterator[Any]:
+    yield pytest.param(sys.executable, id="this-python")
+    oldest = _oldest_python()
+    if oldest is not None:
+        yield pytest.param(oldest, id="oldest-python")
+    elif os.environ.get("CI") == "true":
+        # The verifier promises Python 3.8 and later: CI must run it on an older one than the portal's.
+        yield pytest.param(None, id="oldest-python")
+    else:
+        yield pytest.param(None, id="oldest-python", marks=pytest.mark.skip(reason="no Python 3.8-3.10 here"))
+
+
+@pytest.fixture(params=list(_interpreters()))
+def python(request: pytest.FixtureRequest) -> str:
+    if request.param is None:
+        pytest.fail("CI needs a Python from 3.8 to 3.10 to run the verifier on (pyenv's are looked at too)")
+    return str(request.param)
+
+
+def _file_through_the_form(portal: str, folder: Path, language: str = "zh", **overrides: str) -> Path:
+    """File as a browser does (form POST, redirect to the receipt) and save the receipt page's download."""
+    browser = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()))
+    browser.addheaders = [("Accept-Language", language)]
+    form = urllib.parse.urlencode({**complaint_payload(**overrides), "similar_seen": "1"}).encode()
+    with browser.open(f"{portal}/", data=form, timeout=30) as receipt_page:
+        assert re.search(r"/receipt/[^/]+$", receipt_page.url), receipt_page.url
+        receipt_url = receipt_page.url
+    path = folder / "receipt.json"
+    with browser.open(f"{receipt_url}/receipt.json", timeout=30) as download:
+        path.write_bytes(download.read())
+    return path
+
+
+def _verifier(client: FlaskClient, folder: Path) -> Path:
+    script = folder / "verify_receipt.py"
+    with client.get("/ledger/verify_receipt.py") as response:  # closes the file it sends
+        script.write_bytes(response.get_data())
+    return script
+
+
+def _run(python: str, script: Path, *arguments: str) -> subprocess.CompletedProcess[str]:
+    # -I -S: no site-packages, no project on the path, as on a journalist's laptop.
+    return subprocess.run(
+        [python, "-I", "-S", str(script), *arguments],
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        cwd=script.parent,
+        timeout=120,
+        check=False,
+    )
+
+
+def test_the_downloaded_receipt_verifies_with_one_command(
+    live_server: str, client: FlaskClient, tmp_path: Path, python: str
+) -> None:
+    _file_through_the_form(live_server, tmp_path)
+    file_via_api(client)  # the record grows after filing: the check must relate the two heads
+    script = _verifier(client, tmp_path)
+
+    result = _run(python, script, "receipt.json")
+    assert result.returncode == 0, result.stdout + result.stderr
+    # Filed in Chinese: the answer is in Chinese, and names every check it ran.
+    assert result.stdout.startswith("通过：第 0 号条目在已公布、已签名的火警记录之中。"), result.stdout
+    for check in ("published head signature", "inclusion", "consistency", "text fingerprint", "public text"):
+        assert f"[通过] {check}:" in result.stdout, result.stdout
+    english = _run(python, script, "receipt.json", "--lang", "en", "--json")
+    report = json.loads(english.stdout)
+    assert report["ok"] is True
+    assert report["against_published_head"] is True
+    assert report["checks"][-1]["detail"] == "the portal shows your text unchanged"
+
+
+def test_hidden_personal_details_pass_and_a_rewritten_text_fails(
+    live_server: str, app: Flask, client: FlaskClient, tmp_path: Path, python: str
+) -> None:
+    receipt = _file_through_the_form(live_server, tmp_path, language="en", body=PHONE_BODY)
+    script = _verifier(client, tmp_path)
+    redacted = _run(python, script, str(receipt))
+    assert redacted.returncode == 0, redacted.stdout + redacted.stderr
+    assert "except personal details it hid" in redacted.stdout  # filed in English: answered in English
+
+    code = json.loads(receipt.read_text(encoding="utf-8"))["tracking_code"]
+    with app.app_context():
+        complaint = db.session.scalar(select(Complaint).where(Complaint.tracking_code == code))
+        assert complaint is not None
+        complaint.body = PHONE_BODY.replace("三个月", "三天")  # an operator "softens" the complaint
+        db.session.commit()
+    rewritten = _run(python, script, str(receipt), "--lang", "zh")
+    assert rewritten.returncode == 1, rewritten.stdout
+    assert rewritten.stdout.startswith("未通过：平台公开显示的文本不是您提交的"), rewritten.stdout
+
+
+def test_offline_from_saved_files(live_server: str, client: FlaskClient, tmp_path: Path, python: str) -> None:
+    receipt = _file_through_the_form(live_server, tmp_path)
+    document = json.loads(receipt.read_text(encoding="utf-8"))
+    code = document["tracking_code"]
+    size = document["tree_head"]["size"]
+    file_via_api(client)
+    (tmp_path / "proof.json").write_text(
+        client.get(f"/api/v1/ledger/proof/{code}?from={size}").get_data(as_text=True), encoding="utf-8"
+    )
+    (tmp_path / "status.json").write_text(
+        client.get(f"/api/v1/complaints/{code}").get_data(as_text=True), encoding="utf-8"
+    )
+    script = _verifier(client, tmp_path)
+    arguments = ["receipt.json", "--offline", "--proof-file", "proof.json", "--status-file", "status.json"]
+    result = _run(python, script, *arguments, "--json")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert [check["name"] for check in json.loads(result.stdout)["checks"]][-3:] == [
+        "consistency",
+        "text fingerprint",
+        "public text",
+    ]
+    # Without the proof it checks the receipt alone and says how to go further; with a portal that does not
+    # answer, it says so (status 2), never a traceback.
+    assert _run(python, script, "receipt.json", "--offline").returncode == 0
+    unreachable = _run(python, script, "receipt.json", "--portal", "http://127.0.0.1:9")
+    assert unreachable.returncode == 2
+    assert unreachable.stderr.startswith("无法检查："), unreachable.stderr
+    assert "Traceback" not in unreachable.stderr
+
+
+def test_the_proof_starts_where_the_citizens_head_is(client: FlaskClient) -> None:
+    code = file_via_api(client)["tracking_code"]
+    for _ in range(2):
+        file_via_api(client)
+    document = client.get(f"/api/v1/ledger/proof/{code}?from=3").get_json()
+    assert document["proof"]["consistency_from_size"] == 3
+    for bad in ("0", "x", "99999"):
+        answer = client.get(f"/api/v1/ledger/proof/{code}?from={bad}", headers={"Accept-Language": "en"})
+        assert answer.status_code == 422, (bad, answer.get_json())
+        assert "earlier tree head" in answer.get_json()["error"]["message"] + json.dumps(answer.get_json())
+
+
+def test_the_record_pages_instructions_followed_literally(
+    live_server: str, client: FlaskClient, tmp_path: Path, python: str
+) -> None:
+    receipt = _file_through_the_form(live_server, tmp_path)
+    code = json.loads(receipt.read_text(encoding="utf-8"))["tracking_code"]
+    receipt.rename(tmp_path / f"receipt-{code}.json")  # the name the receipt page's download is saved under
+    page = client.get("/ledger").get_data(as_text=True)
+    section = page[page.index("verify_receipt.py</a>") :]
+    download = re.search(r'href="([^"]+verify_receipt\.py)"', page)
+    assert download is not None
+    with client.get(download.group(1)) as response:
+        (tmp_path / "verify_receipt.py").write_bytes(response.get_data())
+    commands = [html.unescape(found) for found in re.findall(r'<pre class="code">([^<]+)</pre>', section)]
+    online = shlex.split(commands[0].replace("CODE", code))
+    assert online[:2] == ["python3", "verify_receipt.py"]
+    result = subprocess.run(
+        [python, "-I", "-S", *online[1:]],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
