@@ -62,6 +62,16 @@ def test_the_staff_403_page_is_a_staff_page(app: Flask, client: FlaskClient) -> 
     page = response.get_data(as_text=True)
     assert "Your account may not do this." in page
     assert "Sign out" in page  # the staff header, with the account
-    assert 'href="/"' not in page.replace('class="brand" href="/"', "")  # no link to the filing form
+    assert 'href="/"' not in page  # no link to the filing form, the logo's neither
     assert "File a complaint" not in page
     assert "Back to the desks" in page
+
+
+def test_the_staff_logo_leads_to_the_desks_not_the_filing_form(app: Flask, client: FlaskClient) -> None:
+    assert 'class="brand" href="/staff/login"' in client.get("/staff/login").get_data(as_text=True)
+    sign_in(app, client)
+    for address in ("/staff/", "/staff/triage/"):
+        page = client.get(address).get_data(as_text=True)
+        assert 'class="brand" href="/staff/"' in page, address
+    # The citizens' pages keep theirs.
+    assert 'class="brand" href="/"' in client.get("/track").get_data(as_text=True)
