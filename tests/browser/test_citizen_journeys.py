@@ -7,6 +7,10 @@ from __future__ import annotations
 import io
 import json
 import re
+import shlex
+import shutil
+import subprocess
+import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -138,6 +142,30 @@ def test_file_with_a_photo_and_a_mistake_then_keep_and_use_the_receipt(
     for path in ("/track", "/accountability", "/ledger", "/about"):
         page.goto(f"{live_server}{path}")
         looks_right(page, f"{name}-06{path.replace('/', '-')}", language=language)
+
+    # The record page's steps followed as written: its verifier, the receipt file as saved, its command.
+    folder = tmp_path / "check"
+    folder.mkdir()
+    shutil.copy(download_info.value.path(), folder / download_info.value.suggested_filename)
+    page.goto(f"{live_server}/ledger")
+    with page.expect_download() as verifier_download:
+        page.click("a[href$='verify_receipt.py']")
+    shutil.copy(verifier_download.value.path(), folder / verifier_download.value.suggested_filename)
+    command = page.locator("pre.code", has_text="receipt-CODE.json").first.inner_text()
+    program, *arguments = shlex.split(command.replace("CODE", code))
+    assert program == "python3"
+    checked = subprocess.run(
+        [sys.executable, "-I", "-S", *arguments],
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        cwd=folder,
+        timeout=120,
+        check=False,
+    )
+    assert checked.returncode == 0, checked.stdout + checked.stderr
+    # It answers in the language of the page the receipt was saved from (here after the switch and Back).
+    assert checked.stdout.startswith("通过：" if saved["language"] == "zh" else "OK:"), checked.stdout
 
 
 @pytest.mark.parametrize("width", [DESKTOP, PHONE], ids=["desktop", "phone"])
