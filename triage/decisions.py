@@ -77,7 +77,10 @@ def queue(page: PageRequest | None = None) -> Page[QueueItem]:
         flagged_too = exists().where(Assessment.complaint_id == Complaint.id, pending)
         unrouted = (
             select(Complaint)
-            .where(Complaint.status == ComplaintStatus.TRIAGE, ~flagged_too)
+            # A duplicate is routed with its master: it leaves the queue (a pending misconduct flag keeps it).
+            .where(
+                Complaint.status == ComplaintStatus.TRIAGE, Complaint.duplicate_of_id.is_(None), ~flagged_too
+            )
             .order_by(Complaint.created_at, Complaint.id)
             .offset(max(0, page.offset - flagged_total))
             .limit(wanted - len(found))

@@ -122,7 +122,11 @@ def bureau_complaints(staff: StaffUser, page: PageRequest | None = None) -> Page
     page = page or PageRequest()
     query = (
         select(Complaint)
-        .where(Complaint.bureau_id == staff.bureau_id, Complaint.status.in_(OPEN_FOR_REPLY))
+        .where(
+            Complaint.bureau_id == staff.bureau_id,
+            Complaint.status.in_(OPEN_FOR_REPLY),
+            Complaint.duplicate_of_id.is_(None),  # a duplicate is answered through its master
+        )
         .order_by(Complaint.reply_due_at, Complaint.id)
         .offset(page.offset)
         .limit(page.size + 1)
