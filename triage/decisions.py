@@ -16,6 +16,7 @@ from portal import signals
 from portal.complaints.routing import route
 from portal.complaints.timeline import PUBLIC_VIEW_LOADS
 from portal.domain import Track
+from portal.duplicates import service as duplicates
 from portal.extensions import db
 from portal.features import EventText, says
 from portal.http.paging import Page, PageRequest
@@ -125,6 +126,7 @@ def decide_routing(
 
     A reason is required whenever the officer departs from the model or re-routes a routed complaint.
     """
+    duplicates.refuse_if_duplicate(complaint)
     assessment = assessment_of(complaint)
     suggested = assessment.category_key if assessment else None
     division = complaint.division

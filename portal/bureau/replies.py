@@ -12,6 +12,7 @@ from sqlalchemy import select
 from portal.bureau.quality import ReplyQuality, assess_reply
 from portal.complaints.timeline import PUBLIC_VIEW_LOADS
 from portal.domain import Role
+from portal.duplicates import service as duplicates
 from portal.evidence import fix_photos
 from portal.evidence.photos import Upload
 from portal.extensions import db
@@ -91,6 +92,7 @@ def post_reply(
     """Publish a reply (with fix photos, checked in public beside it), resolving the complaint if asked."""
     if not is_officer_of(staff, complaint):
         raise NotYourComplaint
+    duplicates.refuse_if_duplicate(complaint)
     if complaint.status not in OPEN_FOR_REPLY:
         raise NotOpenForReply(complaint.status)
     now = now or utcnow()

@@ -105,6 +105,22 @@ class NotLinked(Conflict):
     default_field = "reason"
 
 
+class HandledWithMaster(Conflict):
+    """A duplicate is routed and answered through its master, not on its own."""
+
+    code = "handled_with_master"
+    message = N_("This complaint is handled together with %(master)s: act on %(master)s, or unlink it first.")
+
+    def __init__(self, master: str, detail: str = "") -> None:
+        super().__init__(detail, master=master)
+
+
+def refuse_if_duplicate(complaint: Complaint) -> None:
+    """Refuse to route or answer a duplicate by itself: its master's handling is its handling."""
+    if complaint.duplicate_of is not None:
+        raise HandledWithMaster(complaint.duplicate_of.tracking_code)
+
+
 def _payload(complaint: Complaint, master: Complaint, reason: str) -> dict[str, str]:
     return {"duplicate": complaint.tracking_code, "master": master.tracking_code, "reason": reason}
 

@@ -9,7 +9,7 @@ from wtforms import StringField
 
 from escalation.errors import InvalidUnitCode, TransitionNotAllowed, UnknownDivision
 from escalation.vocabulary import CaseAction, CaseState
-from portal.duplicates.service import AlreadyLinked, MasterIsDuplicate
+from portal.duplicates.service import AlreadyLinked, HandledWithMaster, MasterIsDuplicate
 from portal.http.pages import show_refusal
 from portal.refusals import Refusal, every_refusal
 
@@ -20,6 +20,7 @@ EXAMPLES: dict[type[Refusal], Refusal] = {
     TransitionNotAllowed: TransitionNotAllowed(CaseState.ACTED, CaseAction.ACKNOWLEDGE),
     AlreadyLinked: AlreadyLinked("FA-AAAA-BBBB-CCCC"),
     MasterIsDuplicate: MasterIsDuplicate("FA-AAAA-BBBB-CCCC"),
+    HandledWithMaster: HandledWithMaster("FA-AAAA-BBBB-CCCC"),
 }
 
 

@@ -86,6 +86,15 @@ def test_the_api_links_and_unlinks(app: Flask, client: FlaskClient) -> None:
     assert master_view["timeline"][-1]["kind"] == "duplicate_linked"
     queue = client.get("/api/v1/triage/queue", headers=headers).get_json()["queue"]
     assert [item["complaint"]["tracking_code"] for item in queue] == [master]
+    # Its routing is its master's: routing it by itself is refused until it is unlinked.
+    routed = client.post(
+        f"/api/v1/complaints/{duplicate}/routing",
+        json={"category": "transport", "reason": "改派"},
+        headers={**headers, "Accept-Language": "en"},
+    )
+    assert routed.status_code == 409
+    assert routed.get_json()["error"]["code"] == "handled_with_master"
+    assert master in routed.get_json()["error"]["message"]
 
     unlinked = client.post(
         f"/api/v1/triage/complaints/{duplicate}/unlink", json={"reason": "不是同一个问题"}, headers=headers

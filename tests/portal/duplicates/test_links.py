@@ -143,3 +143,30 @@ def test_the_duplicates_citizen_is_told_of_the_link_and_of_the_masters_news(
     assert routed["Subject"].startswith(f"[Fire Alarm] {duplicate}: In {master}, handled together")
     assert "marked the complaint resolved" in resolved["Subject"]
     assert f"Status: Handled together with {master}: Resolved" in text_of(resolved)
+
+
+def test_a_routed_complaint_linked_later_leaves_its_bureau_and_is_answered_through_its_master(
+    app: Flask, client: FlaskClient
+) -> None:
+    master = file_via_api(client)["tracking_code"]
+    duplicate = file_via_api(client)["tracking_code"]
+    with app.app_context():
+        officer = bearer("officer", Role.BUREAU, bureau="XD-A1:housing_urban")
+        complaint = find_by_code(duplicate)
+        assert complaint is not None
+        route(complaint, "housing_urban", routed_by=RoutedBy.STAFF, actor="staff:test")
+        commit()
+    desk = client.get("/api/v1/bureau/complaints", headers=officer).get_json()
+    assert duplicate in str(desk)
+    _link(app, duplicate, master)
+    desk = client.get("/api/v1/bureau/complaints", headers=officer).get_json()
+    assert duplicate not in str(desk)
+    answered = client.post(
+        f"/api/v1/complaints/{duplicate}/replies?lang=en",
+        json={"text": "已处理。", "resolve": True},
+        headers=officer,
+    )
+    assert answered.status_code == 409
+    assert answered.get_json()["error"]["message"] == (
+        f"This complaint is handled together with {master}: act on {master}, or unlink it first."
+    )
