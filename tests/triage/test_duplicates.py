@@ -172,3 +172,15 @@ def test_the_desk_page_runs_the_same_queries_for_few_or_many_likely_duplicates(
     page = client.get(f"/staff/triage/{complaint}").get_data(as_text=True)
     assert page.count('<tr><td><a href="/staff/triage/FA-') == 5
     assert f'<a href="/staff/triage/{duplicate}"' not in page  # a duplicate is not offered: its master is
+
+
+def test_only_triage_officers_link_at_the_desk(app: Flask, client: FlaskClient) -> None:
+    master, duplicate = _vague(client, 2)
+    with app.app_context():
+        make_staff("bureau-officer", Role.BUREAU, bureau="XD-A1:environment")
+    client.post("/staff/login", data={"username": "bureau-officer", "password": PASSWORD})
+    refused = client.post(
+        f"/staff/triage/{duplicate}/link", data={"link-master": master, "link-reason": "同一问题"}
+    )
+    assert refused.status_code == 403
+    assert client.get(f"/api/v1/complaints/{duplicate}").get_json()["duplicates"]["handled_with"] is None
