@@ -322,7 +322,13 @@ def _open_inaction_cases(now: datetime) -> int:
     missed = or_(Complaint.first_replied_at.is_(None), Complaint.first_replied_at >= Complaint.reply_due_at)
     late = db.session.scalars(
         select(Complaint)
-        .where(Complaint.bureau_id.is_not(None), Complaint.reply_due_at <= now, missed, ~this_round)
+        .where(
+            Complaint.bureau_id.is_not(None),
+            Complaint.reply_due_at <= now,
+            missed,
+            ~this_round,
+            Complaint.duplicate_of_id.is_(None),  # a duplicate's deadline is its master's
+        )
         .order_by(Complaint.id)
         # Concurrent sweeps (every worker runs one) skip the complaints another is already handling.
         .with_for_update(skip_locked=True, of=Complaint)

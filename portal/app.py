@@ -39,6 +39,7 @@ CORE_FEATURES: tuple[str, ...] = (
     "portal.complaints",
     "portal.support",
     "portal.hot",
+    "portal.duplicates",
     "portal.bureau",
     "portal.privacy",
     "portal.feedback",

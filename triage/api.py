@@ -10,6 +10,7 @@ from portal.auth.access import require_staff, requires_role
 from portal.complaints.lookup import require_complaint
 from portal.complaints.timeline import public_complaint, public_complaints
 from portal.domain import Role, Track
+from portal.duplicates import service as duplicates
 from portal.features import ApiDocs
 from portal.http.api import json_object, make_api_blueprint, validated_form
 from portal.http.i18n import current_language
@@ -17,7 +18,7 @@ from portal.http.openapi import CODE_PARAMETER, errors, json_request, json_respo
 from portal.http.paging import PAGE_PARAMETERS, PAGE_PROPERTIES, page_request
 from portal.unit_of_work import commit
 from triage import decisions
-from triage.forms import MisconductReviewForm, RoutingForm
+from triage.forms import LinkDuplicateForm, MisconductReviewForm, RoutingForm, UnlinkDuplicateForm
 from triage.models import Assessment
 
 triage_api = make_api_blueprint("triage_api", __name__)
@@ -97,6 +98,26 @@ def misconduct_review(code: str) -> tuple[Response, int]:
     return jsonify(public_complaint(complaint, current_language())), 201
 
 
+@triage_api.post("/triage/complaints/<code>/link")
+@requires_role(Role.TRIAGE)
+def link_duplicate(code: str) -> tuple[Response, int]:
+    complaint = require_complaint(code)
+    form = validated_form(LinkDuplicateForm, json_object(), ("master", "reason"))
+    duplicates.link(complaint, form.master.data, reason=form.reason.data, actor=require_staff().actor)
+    commit()
+    return jsonify(public_complaint(complaint, current_language())), 201
+
+
+@triage_api.post("/triage/complaints/<code>/unlink")
+@requires_role(Role.TRIAGE)
+def unlink_duplicate(code: str) -> tuple[Response, int]:
+    complaint = require_complaint(code)
+    form = validated_form(UnlinkDuplicateForm, json_object(), ("reason",))
+    duplicates.unlink(complaint, reason=form.reason.data, actor=require_staff().actor)
+    commit()
+    return jsonify(public_complaint(complaint, current_language())), 201
+
+
 ASSESSMENT = {
     "type": ["object", "null"],
     "properties": {
@@ -172,6 +193,49 @@ API_DOCS = ApiDocs(
                 "responses": {
                     "201": json_response("The complaint", ref("PublicComplaint")),
                     **errors("401", "403", "404", "422"),
+                },
+            }
+        },
+        "/triage/complaints/{code}/link": {
+            "post": {
+                "summary": "Link the complaint to a master (the same problem in the same division): it follows "
+                "the master's routing, replies and resolution, keeping its own code; on both records",
+                "parameters": [CODE_PARAMETER],
+                "requestBody": json_request(
+                    {
+                        "type": "object",
+                        "required": ["master", "reason"],
+                        "properties": {
+                            "master": {"type": "string", "description": "Tracking code of the master"},
+                            "reason": {"type": "string", "minLength": 2, "maxLength": 1000},
+                        },
+                    }
+                ),
+                "responses": {
+                    "201": json_response("The linked complaint", ref("PublicComplaint")),
+                    "409": json_response(
+                        "Already linked, the master is a duplicate or resolved, or this one is a master",
+                        ref("Error"),
+                    ),
+                    **errors("400", "401", "403", "404", "422"),
+                },
+            }
+        },
+        "/triage/complaints/{code}/unlink": {
+            "post": {
+                "summary": "Unlink the complaint from its master: it is handled on its own again; on both records",
+                "parameters": [CODE_PARAMETER],
+                "requestBody": json_request(
+                    {
+                        "type": "object",
+                        "required": ["reason"],
+                        "properties": {"reason": {"type": "string", "minLength": 2, "maxLength": 1000}},
+                    }
+                ),
+                "responses": {
+                    "201": json_response("The unlinked complaint", ref("PublicComplaint")),
+                    "409": json_response("The complaint is not linked", ref("Error")),
+                    **errors("400", "401", "403", "404", "422"),
                 },
             }
         },

@@ -16,6 +16,7 @@ from portal import signals
 from portal.complaints.routing import route
 from portal.complaints.timeline import PUBLIC_VIEW_LOADS
 from portal.domain import Track
+from portal.duplicates import service as duplicates
 from portal.extensions import db
 from portal.features import EventText, says
 from portal.http.paging import Page, PageRequest
@@ -77,7 +78,10 @@ def queue(page: PageRequest | None = None) -> Page[QueueItem]:
         flagged_too = exists().where(Assessment.complaint_id == Complaint.id, pending)
         unrouted = (
             select(Complaint)
-            .where(Complaint.status == ComplaintStatus.TRIAGE, ~flagged_too)
+            # A duplicate is routed with its master: it leaves the queue (a pending misconduct flag keeps it).
+            .where(
+                Complaint.status == ComplaintStatus.TRIAGE, Complaint.duplicate_of_id.is_(None), ~flagged_too
+            )
             .order_by(Complaint.created_at, Complaint.id)
             .offset(max(0, page.offset - flagged_total))
             .limit(wanted - len(found))
@@ -122,6 +126,7 @@ def decide_routing(
 
     A reason is required whenever the officer departs from the model or re-routes a routed complaint.
     """
+    duplicates.refuse_if_duplicate(complaint)
     assessment = assessment_of(complaint)
     suggested = assessment.category_key if assessment else None
     division = complaint.division

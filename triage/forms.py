@@ -96,3 +96,26 @@ class MisconductReviewForm(FlaskForm):
             division_code=self.division.data or None,
             accused_unit_code=self.accused_unit_code.data or None,
         )
+
+
+LINK_REASON_HINT = _l(
+    "Required: say why it is the same problem (2 to 1000 characters). It goes on both complaints' public records."
+)
+UNLINK_REASON_HINT = _l(
+    "Required: say why it is not the same problem after all. It goes on both public records."
+)
+
+
+class LinkDuplicateForm(FlaskForm):
+    """Handle the complaint together with a master: the same problem in the same place."""
+
+    master = StringField(
+        _l("Tracking code of the master complaint"),
+        filters=[clean_line],
+        validators=[InputRequired(message=_l("This field is required."))],
+    )
+    reason = free_text(_l("Reason"), maximum=1000)
+
+
+class UnlinkDuplicateForm(FlaskForm):
+    reason = free_text(_l("Reason"), maximum=1000)

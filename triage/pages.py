@@ -12,6 +12,7 @@ from werkzeug.wrappers import Response
 from portal.auth.access import requires_role
 from portal.complaints.lookup import find_by_code
 from portal.domain import Role
+from portal.duplicates import service as duplicates
 from portal.extensions import db
 from portal.http.i18n import current_language
 from portal.http.pages import make_staff_blueprint, refusal_text, show_refusal
@@ -21,7 +22,16 @@ from portal.refusals import Refusal
 from portal.unit_of_work import commit
 from triage import decisions, training
 from triage.engine.misconduct import ALLEGATION_PREFIX
-from triage.forms import REASON_HINT, REVIEW_REASON_HINT, MisconductReviewForm, RoutingForm
+from triage.forms import (
+    LINK_REASON_HINT,
+    REASON_HINT,
+    REVIEW_REASON_HINT,
+    UNLINK_REASON_HINT,
+    LinkDuplicateForm,
+    MisconductReviewForm,
+    RoutingForm,
+    UnlinkDuplicateForm,
+)
 from triage.models import Assessment, MisconductReview, TrainingRun
 
 desk = make_staff_blueprint("triage_desk", __name__, url_prefix="/staff/triage")
@@ -81,10 +91,20 @@ def readable_evidence(assessment: Assessment | None) -> list[EvidenceItem]:
     ]
 
 
-def _render(complaint: Complaint, routing: RoutingForm, review: MisconductReviewForm) -> str:
+def _render(
+    complaint: Complaint,
+    routing: RoutingForm,
+    review: MisconductReviewForm,
+    link: LinkDuplicateForm | None = None,
+    unlink: UnlinkDuplicateForm | None = None,
+) -> str:
     assessment = decisions.assessment_of(complaint)
     if not routing.category.data and assessment and assessment.category_key:
         routing.category.data = assessment.category_key
+    link = link or LinkDuplicateForm(prefix="link")
+    likely = [] if complaint.duplicate_of_id is not None else duplicates.likely_masters(complaint)
+    if not link.master.data and likely:
+        link.master.data = likely[0].complaint.tracking_code
     return render_template(
         "triage/item.html",
         complaint=complaint,
@@ -95,7 +115,65 @@ def _render(complaint: Complaint, routing: RoutingForm, review: MisconductReview
         review_reason_hint=REVIEW_REASON_HINT,
         evidence=readable_evidence(assessment),
         review_pending=assessment is not None and assessment.misconduct_review is MisconductReview.PENDING,
+        likely_duplicates=likely,
+        link=link,
+        unlink=unlink or UnlinkDuplicateForm(prefix="unlink"),
+        link_reason_hint=LINK_REASON_HINT,
+        unlink_reason_hint=UNLINK_REASON_HINT,
+        linked_here=duplicates.duplicates_of(complaint),
     )
+
+
+def _other_forms() -> tuple[RoutingForm, MisconductReviewForm]:
+    return RoutingForm(locale=current_language(), prefix="route"), MisconductReviewForm(prefix="misconduct")
+
+
+@desk.post("/<code>/link")
+@requires_role(Role.TRIAGE)
+def link_duplicate(code: str) -> str | Response | tuple[str, int]:
+    complaint = _complaint_or_404(code)
+    form = LinkDuplicateForm(prefix="link")
+    if form.validate_on_submit():
+        try:
+            master = duplicates.link(
+                complaint, form.master.data, reason=form.reason.data, actor=current_user.actor
+            )
+        except Refusal as refusal:
+            status = show_refusal(form, refusal)
+            return _render(complaint, *_other_forms(), link=form), status
+        commit()
+        flash(
+            _(
+                "Linked: %(code)s is handled together with %(master)s. Both records say so.",
+                code=complaint.tracking_code,
+                master=master.tracking_code,
+            )
+        )
+        return redirect(url_for("triage_desk.item", code=complaint.tracking_code))
+    return _render(complaint, *_other_forms(), link=form), 422
+
+
+@desk.post("/<code>/unlink")
+@requires_role(Role.TRIAGE)
+def unlink_duplicate(code: str) -> str | Response | tuple[str, int]:
+    complaint = _complaint_or_404(code)
+    form = UnlinkDuplicateForm(prefix="unlink")
+    if form.validate_on_submit():
+        try:
+            master = duplicates.unlink(complaint, reason=form.reason.data, actor=current_user.actor)
+        except Refusal as refusal:
+            status = show_refusal(form, refusal)
+            return _render(complaint, *_other_forms(), unlink=form), status
+        commit()
+        flash(
+            _(
+                "Unlinked: %(code)s is no longer handled together with %(master)s.",
+                code=complaint.tracking_code,
+                master=master.tracking_code,
+            )
+        )
+        return redirect(url_for("triage_desk.item", code=complaint.tracking_code))
+    return _render(complaint, *_other_forms(), unlink=form), 422
 
 
 @desk.post("/<code>/routing")

@@ -12,6 +12,7 @@ from sqlalchemy import select
 from portal.bureau.quality import ReplyQuality, assess_reply
 from portal.complaints.timeline import PUBLIC_VIEW_LOADS
 from portal.domain import Role
+from portal.duplicates import service as duplicates
 from portal.evidence import fix_photos
 from portal.evidence.photos import Upload
 from portal.extensions import db
@@ -91,6 +92,7 @@ def post_reply(
     """Publish a reply (with fix photos, checked in public beside it), resolving the complaint if asked."""
     if not is_officer_of(staff, complaint):
         raise NotYourComplaint
+    duplicates.refuse_if_duplicate(complaint)
     if complaint.status not in OPEN_FOR_REPLY:
         raise NotOpenForReply(complaint.status)
     now = now or utcnow()
@@ -122,7 +124,11 @@ def bureau_complaints(staff: StaffUser, page: PageRequest | None = None) -> Page
     page = page or PageRequest()
     query = (
         select(Complaint)
-        .where(Complaint.bureau_id == staff.bureau_id, Complaint.status.in_(OPEN_FOR_REPLY))
+        .where(
+            Complaint.bureau_id == staff.bureau_id,
+            Complaint.status.in_(OPEN_FOR_REPLY),
+            Complaint.duplicate_of_id.is_(None),  # a duplicate is answered through its master
+        )
         .order_by(Complaint.reply_due_at, Complaint.id)
         .offset(page.offset)
         .limit(page.size + 1)

@@ -31,8 +31,10 @@ class Suggestion:
     score: float
 
 
-def similar_open_complaints(division_code: str, title: str, body: str) -> list[Suggestion]:
-    """Up to five open complaints of exactly this division (never another) most alike to ``title`` and
+def similar_open_complaints(
+    division_code: str, title: str, body: str, *, limit: int = LIMIT
+) -> list[Suggestion]:
+    """Up to ``limit`` (five) open complaints of exactly this division (never another) most alike to ``title`` and
     ``body``, most alike first; none when the division is unknown or nothing is alike enough."""
     query = document(title, body)
     if not query:
@@ -48,7 +50,7 @@ def similar_open_complaints(division_code: str, title: str, body: str) -> list[S
     )
     if not candidates:
         return []
-    matches = most_alike(query, [words_of(c.id, c.title, c.body) for c in candidates], limit=LIMIT)
+    matches = most_alike(query, [words_of(c.id, c.title, c.body) for c in candidates], limit=limit)
     return [Suggestion(candidates[match.index], round(match.score, 3)) for match in matches]
 
 

@@ -89,6 +89,9 @@ class Complaint(Model):
     # Kept on the row (not only in events) so the accountability figures aggregate in one query.
     first_replied_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # The same problem as another complaint, its master (portal.duplicates): handled together with it, while it
+    # keeps its own code, receipt and citizen. A master is never linked itself, so links are one step deep.
+    duplicate_of_id: Mapped[int | None] = mapped_column(ForeignKey("complaints.id"), index=True)
 
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
@@ -97,6 +100,7 @@ class Complaint(Model):
     category: Mapped[Category | None] = relationship()
     bureau: Mapped[Bureau | None] = relationship()
     events: Mapped[list[Event]] = relationship(back_populates="complaint", order_by="Event.id")
+    duplicate_of: Mapped[Complaint | None] = relationship(remote_side=[id], foreign_keys=[duplicate_of_id])
 
     @property
     def has_contact(self) -> bool:

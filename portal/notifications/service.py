@@ -24,11 +24,10 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from portal import jobs
-from portal.complaints.timeline import describe, public_detail
+from portal.complaints.timeline import describe, public_detail, status_label
 from portal.extensions import db
 from portal.features import EventText, installed, says
 from portal.feedback.service import feedback_link_token
-from portal.labels import STATUS_LABELS
 from portal.models import Complaint, ComplaintStatus, Event
 from portal.notifications.links import code_from_token, public_link, unsubscribe_token
 from portal.notifications.mail import mailer_for
@@ -91,7 +90,8 @@ def compose(complaint: Complaint, event: Event) -> Composed:
             lines += ["", detail]
         lines += [
             "",
-            _("Status: %(status)s", status=str(STATUS_LABELS[complaint.status])),
+            # As the status page words it (a duplicate's is its master's; an allegation alone is oversight's).
+            _("Status: %(status)s", status=status_label(complaint)),
             _("The whole public timeline: %(url)s", url=track_url),
         ]
         visit_token = feedback_link_token(complaint) if complaint.status is ComplaintStatus.RESOLVED else None

@@ -9,6 +9,7 @@ from wtforms import StringField
 
 from escalation.errors import InvalidUnitCode, TransitionNotAllowed, UnknownDivision
 from escalation.vocabulary import CaseAction, CaseState
+from portal.duplicates.service import AlreadyLinked, HandledWithMaster, MasterIsDuplicate
 from portal.http.pages import show_refusal
 from portal.refusals import Refusal, every_refusal
 
@@ -17,6 +18,9 @@ EXAMPLES: dict[type[Refusal], Refusal] = {
     UnknownDivision: UnknownDivision("XD-C9"),
     InvalidUnitCode: InvalidUnitCode("XD-A1", "an oversight body code"),
     TransitionNotAllowed: TransitionNotAllowed(CaseState.ACTED, CaseAction.ACKNOWLEDGE),
+    AlreadyLinked: AlreadyLinked("FA-AAAA-BBBB-CCCC"),
+    MasterIsDuplicate: MasterIsDuplicate("FA-AAAA-BBBB-CCCC"),
+    HandledWithMaster: HandledWithMaster("FA-AAAA-BBBB-CCCC"),
 }
 
 

@@ -1,0 +1,1 @@
+"""Duplicate links: the same problem filed twice, handled as one case (issue 16)."""
