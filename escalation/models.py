@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import ClassVar
 
 from sqlalchemy import JSON, Boolean, Float, ForeignKey, Index, Integer, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -52,6 +53,25 @@ class Case(Model):
     # The decline reason, or what was done for an "other" outcome, or a note.
     answer: Mapped[str | None] = mapped_column(Text)
     late: Mapped[bool] = mapped_column(Boolean, default=False)
+    # The case's public state and outcome, sealed at each change (portal.record.seals).
+    seal: Mapped[str | None] = mapped_column(String(80))
+    sealed_fields: ClassVar[tuple[str, ...]] = (
+        "complaint_id",
+        "body_id",
+        "track",
+        "kind",
+        "state",
+        "reason",
+        "parent_id",
+        "escalated",
+        "opened_at",
+        "due_at",
+        "overdue_at",
+        "closed_at",
+        "outcome",
+        "answer",
+        "late",
+    )
 
     complaint: Mapped[Complaint] = relationship()
     body: Mapped[OversightBody] = relationship()

@@ -26,6 +26,7 @@ from portal.http.i18n import current_language
 from portal.labels import LEVEL_LABELS, STATUS_LABELS, lazy_labels
 from portal.models import Complaint, ComplaintStatus, Division, Event, OversightBody
 from portal.privacy.public_text import public_text
+from portal.record import seals
 from portal.signals import FOLLOW_UP_FAILED
 
 STATE_LABELS = lazy_labels(STATE_NAMES)
@@ -41,6 +42,7 @@ def kind_label(case: Case) -> str:
 
 def public_case(case: Case, locale: str) -> dict[str, Any]:
     """A case as the public sees it: who holds it, at what level, whether they acted and in time."""
+    seals.require_intact(case)  # a state or outcome rewritten in the database is refused, not shown
     unanswered_at_top = (
         case.state is CaseState.OVERDUE and not case.escalated and case.body.division.parent is None
     )

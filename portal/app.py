@@ -24,6 +24,7 @@ from portal.extensions import babel, csrf, db, limiter, login_manager, migrate
 from portal.features import Feature, install
 from portal.http import errors, i18n, security, templating
 from portal.models import StaffUser
+from portal.record import seals
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -110,5 +111,6 @@ def _init_extensions(app: Flask) -> None:
             return None  # signed out since, deactivated, or a cookie from before session tokens
         return user
 
+    seals.install()
     jobs.init_app(app)
     i18n.init_app(app)

@@ -167,6 +167,9 @@ def app_factory(tmp_path: Path, database_url: str, app: Flask) -> Iterator[Calla
     made: list[Flask] = []
 
     def make(**overrides: Any) -> Flask:
+        # One deployment, one record key: the processes of a portal share instance/ledger/, as they share the
+        # database (the key signs the record's heads and seals the rows the public reads).
+        overrides.setdefault("LEDGER_FOLDER", app.config["LEDGER_FOLDER"])
         extra = create_app(app_config(tmp_path / f"extra{len(made)}", database_url, **overrides))
         made.append(extra)
         return extra

@@ -16,6 +16,7 @@ from portal.features import installed
 from portal.labels import STATUS_LABELS
 from portal.models import Complaint, Event
 from portal.privacy.public_text import public_text, public_text_or_none
+from portal.record import seals
 
 
 def describe(event: Event) -> str:
@@ -60,6 +61,7 @@ def public_complaints(complaints: Sequence[Complaint], locale: str) -> list[dict
 
 
 def _view(complaint: Complaint, locale: str, sections: Mapping[str, Any]) -> dict[str, Any]:
+    seals.require_intact(complaint)  # a row rewritten in the database is never shown as the portal's word
     category = complaint.category
     bureau = complaint.bureau
     view: dict[str, Any] = {

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import enum
 from datetime import datetime
-from typing import Any
+from typing import Any, ClassVar
 
 from sqlalchemy import JSON, Boolean, Float, ForeignKey, Index, Integer, LargeBinary, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -95,6 +95,24 @@ class Complaint(Model):
 
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
+    # What the public is shown of the complaint, sealed by the portal at each change (portal.record.seals): a
+    # change made outside it, straight in the database, no longer matches and is refused publicly.
+    seal: Mapped[str | None] = mapped_column(String(80))
+    sealed_fields: ClassVar[tuple[str, ...]] = (
+        "tracking_code",
+        "title",
+        "body",
+        "address",
+        "status",
+        "division_id",
+        "category_id",
+        "bureau_id",
+        "reply_due_at",
+        "resolved_at",
+        "misconduct_alleged",
+        "anonymous",
+        "duplicate_of_id",
+    )
 
     division: Mapped[Division] = relationship()
     category: Mapped[Category | None] = relationship()
