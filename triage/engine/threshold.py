@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 
 import numpy as np
 import numpy.typing as npt
@@ -45,3 +46,21 @@ def auto_route_figures(
     coverage = float(routed.mean()) if len(confidence) else 0.0
     precision = float(hits[routed].mean()) if routed.any() else math.nan
     return precision, coverage
+
+
+# Two categories are both strong when the second likeliest reaches TWO_STRONG_FLOOR and at least
+# TWO_STRONG_RATIO of the likeliest. On the TipDM training split (out-of-fold probabilities of the training's own
+# cross-validation, never the test split) this holds for 4.1 % of messages; for those the likeliest category is
+# right 57 % of the time, and one of the two 94 %: a complaint about two bureaus' work, or one a human must read.
+TWO_STRONG_FLOOR = 0.25
+TWO_STRONG_RATIO = 0.5
+
+
+def two_strong(
+    top: Sequence[tuple[str, float]], *, floor: float = TWO_STRONG_FLOOR, ratio: float = TWO_STRONG_RATIO
+) -> tuple[str, str] | None:
+    """The two likeliest categories of ``top`` (likeliest first) when both are strong, else None."""
+    if len(top) < 2:
+        return None
+    (first, p1), (second, p2) = top[0], top[1]
+    return (first, second) if p2 >= floor and p2 >= ratio * p1 else None
