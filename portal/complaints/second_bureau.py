@@ -41,6 +41,9 @@ class SecondBureauElsewhere(Refusal):
     message = N_("The second bureau must be of the same division as the first (%(division)s).")
     default_field = "second_bureau"
 
+    def __init__(self, division: str, detail: str = "") -> None:
+        super().__init__(detail, division=division)
+
 
 class UnknownSecondBureau(UnknownTarget):
     code = "unknown_second_bureau"
@@ -64,9 +67,7 @@ def check(complaint: Complaint, first: Bureau, second_code: str) -> Bureau:
     if second.id == first.id:
         raise SameBureauTwice(f"{second.code} twice")
     if second.division_id != first.division_id:
-        raise SecondBureauElsewhere(
-            f"{second.code} is not in {first.division.code}", division=first.division.code
-        )
+        raise SecondBureauElsewhere(first.division.code, f"{second.code} is not in {first.division.code}")
     return second
 
 

@@ -107,6 +107,14 @@ class Complaint(Model):
     )
 
     @property
+    def answering_bureau_ids(self) -> frozenset[int]:
+        """The bureaus answering for the complaint: its bureau, and its second bureau if it has one."""
+        ids = {self.bureau_id} if self.bureau_id is not None else set()
+        if self.second_bureau is not None:
+            ids.add(self.second_bureau.bureau_id)
+        return frozenset(ids)
+
+    @property
     def has_contact(self) -> bool:
         """Whether the citizen left any contact details (answered without opening them)."""
         return self.contact_encrypted is not None
