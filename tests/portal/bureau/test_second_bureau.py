@@ -110,3 +110,32 @@ def test_the_bureau_desk_reads_second_bureaus_in_a_flat_number_of_queries(
             two_bureau_complaint(client, triage)
 
     assert_flat(app, lambda: client.get("/api/v1/bureau/complaints", headers=second), add)
+
+
+def test_a_contest_starts_a_new_round_for_both_bureaus(app: Flask, client: FlaskClient) -> None:
+    with app.app_context():
+        triage = bearer("tri", Role.TRIAGE)
+        first = bearer("env", Role.BUREAU, bureau="XD-A1:environment")
+        second = bearer("tra", Role.BUREAU, bureau="XD-A1:transport")
+    receipt = file_via_api(client, **VAGUE)
+    code = receipt["tracking_code"]
+    client.post(
+        f"/api/v1/complaints/{code}/routing",
+        json={"category": "environment", "reason": "两部门", "second_bureau": "XD-A1:transport"},
+        headers=triage,
+    )
+    url = f"/api/v1/complaints/{code}/replies"
+    client.post(url, json={"text": "已安排清理河道垃圾。", "resolve": True}, headers=first)
+    client.post(url, json={"text": "站点已迁移完毕。", "resolve": True}, headers=second)
+    contest = client.post(
+        f"/api/v1/complaints/{code}/updates",
+        json={"secret": receipt["follow_up_secret"], "text": "问题还在", "contest": True},
+    )
+    assert contest.get_json()["status"] == "reopened"
+    view = client.get(f"/api/v1/complaints/{code}").get_json()
+    assert view["second_bureau"]["replied_at"] is None
+    assert view["second_bureau"]["resolved_at"] is None
+    assert view["second_bureau"]["first"] == {"replied_at": None, "resolved_at": None}
+    for officer in (first, second):
+        listed = client.get("/api/v1/bureau/complaints", headers=officer).get_json()["complaints"]
+        assert [c["tracking_code"] for c in listed] == [code]
