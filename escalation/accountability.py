@@ -28,7 +28,7 @@ from escalation.vocabulary import CaseKind, CaseState
 from portal.deadlines.workdays import SHANGHAI, end_of_local_day
 from portal.extensions import db
 from portal.feedback.figures import NO_ANSWERS, FeedbackFigures, feedback_by_bureau
-from portal.models import Bureau, Complaint, ComplaintStatus, Division, OversightBody, utcnow
+from portal.models import Bureau, Complaint, ComplaintStatus, Division, OversightBody, SecondBureau, utcnow
 
 DAY_SECONDS = 86400.0
 
@@ -182,25 +182,54 @@ Counted = tuple[dict[int, Any], dict[int, float | None]]  # counts and median da
 
 
 def _count_bureaus(filters: Filters, now: datetime) -> Counted:
+    """Each bureau's rounds: the complaints it received as their bureau, and those it received as their second
+    bureau (portal.complaints.second_bureau), each counted by that bureau's own deadline, reply and resolution.
+    The median days to reply are of first bureaus' rounds only."""
     where: list[ColumnElement[bool]] = [
         Complaint.bureau_id.is_not(None),
         *_period(Complaint.created_at, filters),
     ]
     replied_late = Complaint.first_replied_at >= Complaint.reply_due_at
     unanswered_late = and_(Complaint.first_replied_at.is_(None), Complaint.reply_due_at <= now)
+    # Resolved by this bureau: a two-bureau complaint stays open until the other bureau resolves its part too.
+    resolved = or_(Complaint.status == ComplaintStatus.RESOLVED, Complaint.resolved_at.is_not(None))
     rows = db.session.execute(
         select(
             Complaint.bureau_id,
             func.count(Complaint.id),
             _count(Complaint.first_replied_at.is_not(None)),
-            _count(Complaint.status == ComplaintStatus.RESOLVED),
+            _count(resolved),
             _count(or_(replied_late, unanswered_late)),
-            _count(Complaint.status != ComplaintStatus.RESOLVED),
+            _count(~resolved),
             _count(Complaint.first_replied_at < Complaint.reply_due_at),
         )
         .where(*where)
         .group_by(Complaint.bureau_id)
     ).all()
+    second = SecondBureau
+    second_rows = db.session.execute(
+        select(
+            second.bureau_id,
+            func.count(second.id),
+            _count(second.first_replied_at.is_not(None)),
+            _count(second.resolved_at.is_not(None)),
+            _count(
+                or_(
+                    second.first_replied_at >= second.reply_due_at,
+                    and_(second.first_replied_at.is_(None), second.reply_due_at <= now),
+                )
+            ),
+            _count(second.resolved_at.is_(None)),
+            _count(second.first_replied_at < second.reply_due_at),
+        )
+        .join(Complaint, Complaint.id == second.complaint_id)
+        .where(*_period(Complaint.created_at, filters))
+        .group_by(second.bureau_id)
+    ).all()
+    counts: dict[int, Any] = {row[0]: [int(value or 0) for value in row[1:]] for row in rows}
+    for row in second_rows:
+        mine = counts.setdefault(row[0], [0] * (len(row) - 1))
+        counts[row[0]] = [a + int(b or 0) for a, b in zip(mine, row[1:], strict=True)]
     medians = _medians(
         *_median_query(
             Complaint.bureau_id,
@@ -208,7 +237,7 @@ def _count_bureaus(filters: Filters, now: datetime) -> Counted:
             [*where, Complaint.first_replied_at.is_not(None), Complaint.routed_at.is_not(None)],
         )
     )
-    return {row[0]: row[1:] for row in rows}, medians
+    return counts, medians
 
 
 def bureau_figures(

@@ -23,7 +23,7 @@ from portal.deadlines.policy import deadline_policy
 from portal.domain import Role, Track
 from portal.extensions import db
 from portal.http.paging import Page, PageRequest
-from portal.models import Bureau, Complaint, Division, Event, OversightBody, StaffUser, utcnow
+from portal.models import Bureau, Complaint, Division, Event, OversightBody, SecondBureau, StaffUser, utcnow
 from portal.record import events
 from portal.refusals import N_, NotPermitted, UnknownTarget
 
@@ -313,17 +313,21 @@ class SweepReport:
 
 def _open_inaction_cases(now: datetime) -> int:
     """Open a supervision case for each round in which a bureau let its reply deadline pass: no reply by the
-    deadline, or a reply after it (a late reply is still a missed deadline). A contest starts a new round."""
+    deadline, or a reply after it (a late reply is still a missed deadline). A contest starts a new round.
+
+    A complaint's second bureau (``SecondBureau``) is held to its own round the same way: the case names the
+    bureau that missed its deadline, and a case against one bureau does not count as the other's."""
     this_round = exists().where(
         Case.complaint_id == Complaint.id,
         Case.kind == CaseKind.INACTION,
         Case.opened_at >= Complaint.routed_at,
+        Case.accused_unit_code == Bureau.code,
     )
     missed = or_(Complaint.first_replied_at.is_(None), Complaint.first_replied_at >= Complaint.reply_due_at)
-    late = db.session.scalars(
-        select(Complaint)
+    late = db.session.execute(
+        select(Complaint, Bureau.code)
+        .join(Bureau, Bureau.id == Complaint.bureau_id)
         .where(
-            Complaint.bureau_id.is_not(None),
             Complaint.reply_due_at <= now,
             missed,
             ~this_round,
@@ -333,10 +337,27 @@ def _open_inaction_cases(now: datetime) -> int:
         # Concurrent sweeps (every worker runs one) skip the complaints another is already handling.
         .with_for_update(skip_locked=True, of=Complaint)
     ).all()
+    second_round = exists().where(
+        Case.complaint_id == SecondBureau.complaint_id,
+        Case.kind == CaseKind.INACTION,
+        Case.opened_at >= SecondBureau.routed_at,
+        Case.accused_unit_code == Bureau.code,
+    )
+    second_missed = or_(
+        SecondBureau.first_replied_at.is_(None), SecondBureau.first_replied_at >= SecondBureau.reply_due_at
+    )
+    late_seconds = db.session.execute(
+        select(SecondBureau, Bureau.code)
+        .join(Bureau, Bureau.id == SecondBureau.bureau_id)
+        .where(SecondBureau.reply_due_at <= now, second_missed, ~second_round)
+        .order_by(SecondBureau.id)
+        .with_for_update(skip_locked=True, of=SecondBureau)
+    ).all()
     parents = division_parents()
-    for complaint in late:
-        assert complaint.bureau is not None  # selected by bureau_id: routed complaints only
-        bureau_code = complaint.bureau.code
+    missed_rounds = [(complaint, code) for complaint, code in late] + [
+        (second.complaint, code) for second, code in late_seconds if second.complaint.duplicate_of_id is None
+    ]
+    for complaint, bureau_code in missed_rounds:
         open_case(
             complaint,
             track=Track.SUPERVISION,
@@ -347,7 +368,7 @@ def _open_inaction_cases(now: datetime) -> int:
             body_code=rules.select_inaction_body(bureau_code, parents),
             now=now,
         )
-    return len(late)
+    return len(missed_rounds)
 
 
 # Cases locked, loaded and decided at a time; each batch is flushed before the next is read.

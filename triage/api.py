@@ -71,7 +71,10 @@ def triage_queue() -> Response:
 def set_routing(code: str) -> tuple[Response, int]:
     complaint = require_complaint(code)
     form = validated_form(
-        RoutingForm, json_object(), ("category", "division", "reason"), locale=current_language()
+        RoutingForm,
+        json_object(),
+        ("category", "division", "reason", "second_bureau"),
+        locale=current_language(),
     )
     decisions.decide_routing(
         complaint,
@@ -79,6 +82,7 @@ def set_routing(code: str) -> tuple[Response, int]:
         staff=require_staff(),
         division_code=form.division.data or None,
         reason=form.reason.data or None,
+        second_bureau_code=form.second_bureau.data or None,
     )
     commit()
     return jsonify(public_complaint(complaint, current_language())), 201
@@ -186,6 +190,12 @@ API_DOCS = ApiDocs(
                             "reason": {
                                 "type": "string",
                                 "description": "Required when correcting the model or re-routing",
+                            },
+                            "second_bureau": {
+                                "type": "string",
+                                "description": "A second bureau (code, e.g. XD-A1:transport) of the same division, "
+                                "other than the first, with its own reply round; omitted, a second bureau the "
+                                "complaint had is withdrawn",
                             },
                         },
                     }

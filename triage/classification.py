@@ -14,6 +14,7 @@ from portal.models import Complaint, ComplaintStatus, RoutedBy
 from portal.record import events
 from triage import classifier
 from triage.engine.model import Prediction
+from triage.engine.threshold import two_strong
 from triage.models import Assessment, MisconductReview
 
 # Complaints classified by one job: its own, and others still waiting (their own jobs then find them done).
@@ -82,6 +83,9 @@ def _classify_one(
     elif classifier.is_english(complaint):
         # The model learnt from Chinese complaints: its confidence on English text means nothing.
         _queue(complaint, reason=ENGLISH_REASON)
+    elif (pair := two_strong(prediction.top)) is not None:
+        # Possibly two bureaus' work: only the desk can give a complaint to two bureaus, each with its own round.
+        _queue(complaint, reason=two_strong_reason(*pair), categories=list(pair))
     elif prediction.routes_at(threshold):
         assessment.auto_routed = True
         route(
@@ -99,10 +103,18 @@ def _classify_one(
 ENGLISH_REASON = "written in English: the model reads Chinese"
 
 
+def two_strong_reason(first: str, second: str) -> str:
+    """The desk reason of a complaint whose two likeliest categories are both strong, naming both."""
+    return f"two strong categories: {first} and {second}"
+
+
 def _model_actor(loaded: classifier.LoadedModel | None) -> str:
     return f"model:{loaded.version}" if loaded else "system"
 
 
-def _queue(complaint: Complaint, *, reason: str) -> None:
+def _queue(complaint: Complaint, *, reason: str, categories: list[str] | None = None) -> None:
     complaint.status = ComplaintStatus.TRIAGE
-    events.record("queued_for_triage", complaint=complaint, actor="system", payload={"reason": reason})
+    payload: dict[str, object] = {"reason": reason}
+    if categories:
+        payload["categories"] = categories
+    events.record("queued_for_triage", complaint=complaint, actor="system", payload=payload)

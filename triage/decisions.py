@@ -13,6 +13,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import exists, func, or_, select
 
 from portal import signals
+from portal.complaints import second_bureau
 from portal.complaints.routing import route
 from portal.complaints.timeline import PUBLIC_VIEW_LOADS
 from portal.domain import Track
@@ -20,7 +21,7 @@ from portal.duplicates import service as duplicates
 from portal.extensions import db
 from portal.features import EventText, says
 from portal.http.paging import Page, PageRequest
-from portal.models import Complaint, ComplaintStatus, Division, RoutedBy, StaffUser
+from portal.models import Complaint, ComplaintStatus, Division, RoutedBy, StaffUser, utcnow
 from portal.record import events
 from portal.refusals import N_, Conflict, ReasonRequired, UnknownTarget
 from portal.signals import MisconductReferral
@@ -120,9 +121,12 @@ def decide_routing(
     staff: StaffUser,
     division_code: str | None = None,
     reason: str | None = None,
+    second_bureau_code: str | None = None,
     now: datetime | None = None,
 ) -> LabelledExample:
-    """A triage officer confirms or corrects the category (and bureau). The decision becomes training data.
+    """A triage officer confirms or corrects the category (and bureau), optionally giving the complaint to a
+    second bureau of the same division, with its own reply round. The decision becomes training data (the first
+    category only: the model learns one category a complaint).
 
     A reason is required whenever the officer departs from the model or re-routes a routed complaint.
     """
@@ -140,7 +144,8 @@ def decide_routing(
     )
     if is_correction and not (reason and reason.strip()):
         raise CorrectionNeedsReason
-    route(
+    now = now or utcnow()
+    first = route(
         complaint,
         category_key,
         routed_by=RoutedBy.STAFF,
@@ -149,6 +154,8 @@ def decide_routing(
         reason=reason,
         now=now,
     )
+    second = second_bureau.check(complaint, first, second_bureau_code) if second_bureau_code else None
+    second_bureau.assign(complaint, second, actor=staff.actor, now=now)
     example = LabelledExample(
         complaint_id=complaint.id,
         title=complaint.title,

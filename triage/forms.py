@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
@@ -14,6 +15,7 @@ from portal.categories import CATEGORIES, CATEGORY_KEYS
 from portal.domain import Track, in_language
 from portal.http.forms import free_text
 from portal.http.sanitise import clean_line
+from portal.models import Bureau
 from triage.decisions import Referral
 
 REASON_HINT = _l("Required when you depart from the model's suggestion or re-route.")
@@ -27,6 +29,10 @@ def category_choices(locale: str) -> list[SelectChoice]:
     return [SelectChoice(c.key, in_language(locale, c.label_zh, c.label_en)) for c in CATEGORIES]
 
 
+def bureau_choices(bureaus: Sequence[Bureau], locale: str) -> list[SelectChoice]:
+    return [SelectChoice(bureau.code, f"{bureau.name(locale)} ({bureau.code})") for bureau in bureaus]
+
+
 class RoutingForm(FlaskForm):
     category = SelectField(
         _l("Category"),
@@ -37,10 +43,21 @@ class RoutingForm(FlaskForm):
         _l("Division (code), if not the complaint's own"), filters=[clean_line], validators=[Optional()]
     )
     reason = free_text(_l("Reason"), maximum=1000, required=False)
+    # Any bureau code is accepted here: whether it may be the second bureau is the domain's rule to refuse.
+    second_bureau = SelectField(
+        _l("Second bureau, if two bureaus must act (each replies on its own deadline)"),
+        validate_choice=False,
+        filters=[clean_line],
+        validators=[Optional()],
+    )
 
-    def __init__(self, *args: Any, locale: str = "zh", **kwargs: Any) -> None:
+    def __init__(self, *args: Any, locale: str = "zh", bureaus: Sequence[Bureau] = (), **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.category.choices = category_choices(locale)
+        self.second_bureau.choices = [
+            SelectChoice("", _l("None: one bureau")),
+            *bureau_choices(bureaus, locale),
+        ]
 
     def validate(self, extra_validators: Any = None) -> bool:
         valid = super().validate(extra_validators)

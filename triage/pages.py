@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from flask import abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from sqlalchemy import select
 from werkzeug.wrappers import Response
 
 from portal.auth.access import requires_role
@@ -17,11 +18,12 @@ from portal.extensions import db
 from portal.http.i18n import current_language
 from portal.http.pages import make_staff_blueprint, refusal_text, show_refusal
 from portal.http.paging import page_request
-from portal.models import Complaint
+from portal.models import Bureau, Complaint
 from portal.refusals import Refusal
 from portal.unit_of_work import commit
 from triage import decisions, training
 from triage.engine.misconduct import ALLEGATION_PREFIX
+from triage.engine.threshold import two_strong
 from triage.forms import (
     LINK_REASON_HINT,
     REASON_HINT,
@@ -64,11 +66,15 @@ def _complaint_or_404(code: str) -> Complaint:
 @requires_role(Role.TRIAGE)
 def item(code: str) -> str:
     complaint = _complaint_or_404(code)
-    return _render(
-        complaint,
-        RoutingForm(locale=current_language(), prefix="route"),
-        MisconductReviewForm(prefix="misconduct"),
-    )
+    return _render(complaint, _routing_form(complaint), MisconductReviewForm(prefix="misconduct"))
+
+
+def _routing_form(complaint: Complaint) -> RoutingForm:
+    """The routing form, offering the bureaus of the complaint's division as its second bureau."""
+    bureaus = db.session.scalars(
+        select(Bureau).where(Bureau.division_id == complaint.division_id).order_by(Bureau.code)
+    ).all()
+    return RoutingForm(locale=current_language(), prefix="route", bureaus=bureaus)
 
 
 @dataclass(frozen=True)
@@ -101,6 +107,13 @@ def _render(
     assessment = decisions.assessment_of(complaint)
     if not routing.category.data and assessment and assessment.category_key:
         routing.category.data = assessment.category_key
+    pair = two_strong(assessment.top) if assessment and assessment.top else None
+    if not routing.is_submitted():
+        if complaint.second_bureau is not None:
+            routing.second_bureau.data = complaint.second_bureau.bureau.code
+        elif pair is not None:
+            # Prefilled, not decided: the officer reads the complaint and keeps or clears the second bureau.
+            routing.second_bureau.data = f"{complaint.division.code}:{pair[1]}"
     link = link or LinkDuplicateForm(prefix="link")
     likely = [] if complaint.duplicate_of_id is not None else duplicates.likely_masters(complaint)
     if not link.master.data and likely:
@@ -114,6 +127,7 @@ def _render(
         reason_hint=REASON_HINT,
         review_reason_hint=REVIEW_REASON_HINT,
         evidence=readable_evidence(assessment),
+        two_strong=pair,
         review_pending=assessment is not None and assessment.misconduct_review is MisconductReview.PENDING,
         likely_duplicates=likely,
         link=link,
@@ -124,8 +138,8 @@ def _render(
     )
 
 
-def _other_forms() -> tuple[RoutingForm, MisconductReviewForm]:
-    return RoutingForm(locale=current_language(), prefix="route"), MisconductReviewForm(prefix="misconduct")
+def _other_forms(complaint: Complaint) -> tuple[RoutingForm, MisconductReviewForm]:
+    return _routing_form(complaint), MisconductReviewForm(prefix="misconduct")
 
 
 @desk.post("/<code>/link")
@@ -140,7 +154,7 @@ def link_duplicate(code: str) -> str | Response | tuple[str, int]:
             )
         except Refusal as refusal:
             status = show_refusal(form, refusal)
-            return _render(complaint, *_other_forms(), link=form), status
+            return _render(complaint, *_other_forms(complaint), link=form), status
         commit()
         flash(
             _(
@@ -150,7 +164,7 @@ def link_duplicate(code: str) -> str | Response | tuple[str, int]:
             )
         )
         return redirect(url_for("triage_desk.item", code=complaint.tracking_code))
-    return _render(complaint, *_other_forms(), link=form), 422
+    return _render(complaint, *_other_forms(complaint), link=form), 422
 
 
 @desk.post("/<code>/unlink")
@@ -163,7 +177,7 @@ def unlink_duplicate(code: str) -> str | Response | tuple[str, int]:
             master = duplicates.unlink(complaint, reason=form.reason.data, actor=current_user.actor)
         except Refusal as refusal:
             status = show_refusal(form, refusal)
-            return _render(complaint, *_other_forms(), unlink=form), status
+            return _render(complaint, *_other_forms(complaint), unlink=form), status
         commit()
         flash(
             _(
@@ -173,14 +187,14 @@ def unlink_duplicate(code: str) -> str | Response | tuple[str, int]:
             )
         )
         return redirect(url_for("triage_desk.item", code=complaint.tracking_code))
-    return _render(complaint, *_other_forms(), unlink=form), 422
+    return _render(complaint, *_other_forms(complaint), unlink=form), 422
 
 
 @desk.post("/<code>/routing")
 @requires_role(Role.TRIAGE)
 def decide(code: str) -> str | Response | tuple[str, int]:
     complaint = _complaint_or_404(code)
-    routing = RoutingForm(locale=current_language(), prefix="route")
+    routing = _routing_form(complaint)
     if routing.validate_on_submit():
         try:
             decisions.decide_routing(
@@ -189,6 +203,7 @@ def decide(code: str) -> str | Response | tuple[str, int]:
                 staff=current_user,
                 division_code=routing.division.data or None,
                 reason=routing.reason.data,
+                second_bureau_code=routing.second_bureau.data or None,
             )
         except Refusal as refusal:
             status = show_refusal(routing, refusal)  # before rendering: it rolls back
@@ -214,11 +229,11 @@ def review(code: str) -> str | Response | tuple[str, int]:
             )
         except Refusal as refusal:  # the desk's own, or the oversight rules refusing the target
             status = show_refusal(form, refusal)
-            return _render(complaint, RoutingForm(locale=current_language(), prefix="route"), form), status
+            return _render(complaint, _routing_form(complaint), form), status
         commit()
         flash(_("Misconduct review recorded."))
         return redirect(url_for("triage_desk.queue"))
-    return _render(complaint, RoutingForm(locale=current_language(), prefix="route"), form), 422
+    return _render(complaint, _routing_form(complaint), form), 422
 
 
 @desk.post("/retrain")

@@ -7,9 +7,11 @@ from datetime import datetime
 from typing import Any
 
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import and_, or_, select
 
 from portal.bureau.quality import ReplyQuality, assess_reply
+from portal.complaints import second_bureau
+from portal.complaints.routing import bureau_named
 from portal.complaints.timeline import PUBLIC_VIEW_LOADS
 from portal.domain import Role
 from portal.duplicates import service as duplicates
@@ -17,8 +19,9 @@ from portal.evidence import fix_photos
 from portal.evidence.photos import Upload
 from portal.extensions import db
 from portal.features import EventText
+from portal.http.i18n import current_language
 from portal.http.paging import Page, PageRequest
-from portal.models import Complaint, ComplaintStatus, Event, StaffUser, utcnow
+from portal.models import Complaint, ComplaintStatus, Event, SecondBureau, StaffUser, utcnow
 from portal.record import events
 from portal.refusals import N_, Conflict, NotPermitted
 from portal.signals import ComplaintResolved, complaint_resolved
@@ -40,10 +43,21 @@ class NotOpenForReply(Conflict):
 
 
 def is_officer_of(staff: StaffUser, complaint: Complaint) -> bool:
+    """An officer of the complaint's bureau, or of its second bureau (portal.complaints.second_bureau)."""
     # Not even an admin answers for a bureau: the record must show the bureau's own officers speaking.
     return (
-        staff.role is Role.BUREAU and staff.bureau_id is not None and staff.bureau_id == complaint.bureau_id
+        staff.role is Role.BUREAU
+        and staff.bureau_id is not None
+        and (staff.bureau_id == complaint.bureau_id or second_bureau.answers_as_second(staff, complaint))
     )
+
+
+def due_for(staff: StaffUser, complaint: Complaint) -> datetime | None:
+    """The reply deadline of the officer's own bureau: the second bureau has its own."""
+    if second_bureau.answers_as_second(staff, complaint):
+        assert complaint.second_bureau is not None
+        return complaint.second_bureau.reply_due_at
+    return complaint.reply_due_at
 
 
 # The bureau's replies a new one is compared with, to recognise a form letter: its most recent ones.
@@ -70,7 +84,8 @@ def _earlier_replies(bureau_code: str | None, complaint: Complaint) -> list[str]
 def assess(complaint: Complaint, *, staff: StaffUser, text: str, now: datetime | None = None) -> ReplyQuality:
     """How the reply reads: shown to the officer before it is published, and to the public after."""
     now = now or utcnow()
-    late_days = (now - complaint.reply_due_at).total_seconds() / 86400 if complaint.reply_due_at else 0.0
+    due = due_for(staff, complaint)
+    late_days = (now - due).total_seconds() / 86400 if due else 0.0
     return assess_reply(
         text,
         complaint_title=complaint.title,
@@ -99,33 +114,55 @@ def post_reply(
     assessed = fix_photos.assess(complaint, photos, now)
     if resolve:
         fix_photos.require_for_resolution(complaint, assessed)
-    complaint.first_replied_at = complaint.first_replied_at or now
-    complaint.status = ComplaintStatus.RESOLVED if resolve else ComplaintStatus.REPLIED
-    complaint.resolved_at = now if resolve else None
+    due = due_for(staff, complaint)
+    # Each bureau answers its own round; the complaint is resolved once every bureau on it has resolved it.
+    second = complaint.second_bureau
+    if second_bureau.answers_as_second(staff, complaint):
+        assert second is not None
+        second_bureau.record_reply(second, resolve=resolve, now=now)
+        all_resolved = resolve and complaint.resolved_at is not None
+    else:
+        complaint.first_replied_at = complaint.first_replied_at or now
+        complaint.resolved_at = now if resolve else None
+        all_resolved = resolve and not second_bureau.still_open(complaint)
+    complaint.status = ComplaintStatus.RESOLVED if all_resolved else ComplaintStatus.REPLIED
     payload: dict[str, Any] = {
         "bureau": staff.bureau.code if staff.bureau else None,
         "text": text,
         "resolved": resolve,
-        "late": bool(complaint.reply_due_at and now >= complaint.reply_due_at),
+        "late": bool(due and now >= due),
     }
+    if second is not None:
+        # Two bureaus answer: the timeline names which one spoke, and whether the complaint is now resolved.
+        payload["of_two"] = True
+        payload["complaint_resolved"] = all_resolved
     payload["quality"] = assess(complaint, staff=staff, text=text, now=now).as_json()
     if assessed:
         payload["fix_photos"] = fix_photos.record_entry(assessed)
     event = events.record("bureau_replied", complaint=complaint, actor=staff.actor, payload=payload)
     fix_photos.attach(complaint, event, assessed)
-    if resolve and complaint.bureau_id is not None:
+    if all_resolved and complaint.bureau_id is not None:
         complaint_resolved.send(ComplaintResolved(complaint.id, complaint.bureau_id))
     return event
 
 
 def bureau_complaints(staff: StaffUser, page: PageRequest | None = None) -> Page[Complaint]:
     """A page of the complaints the officer's bureau still has to answer, earliest deadline first
-    (index ``ix_complaints_bureau_due``), with what their public views read loaded in bulk."""
+    (index ``ix_complaints_bureau_due``), with what their public views read loaded in bulk.
+
+    A complaint the bureau answers as its second bureau is here until that bureau resolved its part; one whose
+    first bureau resolved its part leaves that bureau's list while the second bureau still works on it."""
     page = page or PageRequest()
+    as_second = select(SecondBureau.complaint_id).where(
+        SecondBureau.bureau_id == staff.bureau_id, SecondBureau.resolved_at.is_(None)
+    )
     query = (
         select(Complaint)
         .where(
-            Complaint.bureau_id == staff.bureau_id,
+            or_(
+                and_(Complaint.bureau_id == staff.bureau_id, Complaint.resolved_at.is_(None)),
+                Complaint.id.in_(as_second),
+            ),
             Complaint.status.in_(OPEN_FOR_REPLY),
             Complaint.duplicate_of_id.is_(None),  # a duplicate is answered through its master
         )
@@ -138,6 +175,13 @@ def bureau_complaints(staff: StaffUser, page: PageRequest | None = None) -> Page
 
 
 def _describe_reply(event: Event) -> str:
+    if event.payload.get("of_two"):
+        name = bureau_named(event.payload.get("bureau"), current_language())
+        if event.payload.get("complaint_resolved"):
+            return _("%(bureau)s replied and resolved its part: the complaint is resolved", bureau=name)
+        if event.payload.get("resolved"):
+            return _("%(bureau)s replied and resolved its part; the other bureau has yet to", bureau=name)
+        return _("%(bureau)s replied", bureau=name)
     if event.payload.get("resolved"):
         return _("The bureau replied and marked the complaint resolved")
     return _("The bureau replied")

@@ -286,6 +286,25 @@ SCHEMAS: dict[str, dict[str, Any]] = {
             "category": {"type": ["object", "null"], "properties": {"key": TEXT, "label": TEXT}},
             "bureau": {"type": ["object", "null"], "properties": {"code": TEXT, "name": TEXT}},
             "reply_due_at": {"type": ["string", "null"], "format": "date-time"},
+            "second_bureau": {
+                "type": ["object", "null"],
+                "description": "A second bureau the triage desk gave the complaint to, with its own reply round; "
+                "the complaint is resolved once both bureaus resolved it",
+                "properties": {
+                    "bureau": {"type": "object", "properties": {"code": TEXT, "name": TEXT}},
+                    "reply_due_at": {"type": "string", "format": "date-time"},
+                    "replied_at": {"type": ["string", "null"], "format": "date-time"},
+                    "resolved_at": {"type": ["string", "null"], "format": "date-time"},
+                    "first": {
+                        "type": "object",
+                        "description": "The first bureau's own reply and resolution",
+                        "properties": {
+                            "replied_at": {"type": ["string", "null"], "format": "date-time"},
+                            "resolved_at": {"type": ["string", "null"], "format": "date-time"},
+                        },
+                    },
+                },
+            },
             "misconduct_alleged": {"type": "boolean"},
             "filed_at": {"type": "string", "format": "date-time"},
             "timeline": {

@@ -13,10 +13,19 @@ from portal.models import Complaint
 
 
 def start_reply_round(complaint: Complaint, now: datetime) -> datetime:
-    """Start the round at ``now``; returns its reply deadline."""
+    """Start the round at ``now``; returns its reply deadline.
+
+    A complaint with a second bureau starts a new round for it too, with the same full reply period: a contest
+    or a failed follow-up asks both bureaus again (routing then replaces or withdraws the second bureau)."""
     policy = deadline_policy()
     complaint.routed_at = now
     complaint.first_replied_at = None
     complaint.resolved_at = None
     complaint.reply_due_at = due = policy.due(now, policy.bureau_reply_days)
+    second = complaint.second_bureau
+    if second is not None:
+        second.routed_at = now
+        second.reply_due_at = due
+        second.first_replied_at = None
+        second.resolved_at = None
     return due

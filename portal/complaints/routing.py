@@ -104,10 +104,14 @@ def _bureaus_by_code() -> dict[str, Bureau]:
     return found
 
 
-def _describe_routing(event: Event) -> str:
-    code = event.payload.get("bureau")
+def bureau_named(code: object, locale: str) -> str:
+    """The name of the bureau ``code`` (from an event's payload) in ``locale``, or the code if unknown."""
     bureau = _bureaus_by_code().get(code) if isinstance(code, str) else None
-    name = bureau.name(current_language()) if bureau else event.payload.get("bureau", "")
+    return bureau.name(locale) if bureau else str(code or "")
+
+
+def _describe_routing(event: Event) -> str:
+    name = bureau_named(event.payload.get("bureau"), current_language())
     if event.payload.get("by") == RoutedBy.MODEL.value:
         return _("Sent to %(bureau)s automatically", bureau=name)
     return _("Sent to %(bureau)s by a triage officer", bureau=name)

@@ -9,12 +9,12 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 from sqlalchemy.orm.interfaces import LoaderOption
 
 from portal.features import installed
 from portal.labels import STATUS_LABELS
-from portal.models import Complaint, Event
+from portal.models import Complaint, Event, SecondBureau
 from portal.privacy.public_text import public_text, public_text_or_none
 from portal.record import seals
 
@@ -37,6 +37,8 @@ PUBLIC_VIEW_LOADS: tuple[LoaderOption, ...] = (
     selectinload(Complaint.category),
     selectinload(Complaint.bureau),
     selectinload(Complaint.events),
+    # Joined, not a query of its own: a list page's query budget is fixed (tests/queries.py).
+    joinedload(Complaint.second_bureau).joinedload(SecondBureau.bureau),
 )
 
 

@@ -18,14 +18,15 @@ from typing import Any
 
 from flask_babel import gettext as _
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
+from portal.complaints import second_bureau
 from portal.complaints.lookup import find_by_code
 from portal.complaints.similar import similar_open_complaints
 from portal.complaints.timeline import describe, status_label
 from portal.extensions import db
 from portal.features import installed
-from portal.models import Complaint, ComplaintStatus, Event
+from portal.models import Complaint, ComplaintStatus, Event, SecondBureau
 from portal.privacy.public_text import public_text_or_none
 from portal.record import events
 from portal.refusals import N_, Conflict, ReasonRequired, Refusal, UnknownTarget
@@ -233,7 +234,12 @@ def _handling(master: Complaint, locale: str) -> dict[str, Any]:
         "category": {"key": category.key, "label": category.label(locale)} if category else None,
         "bureau": {"code": bureau.code, "name": bureau.name(locale)} if bureau else None,
         "reply_due_at": master.reply_due_at.isoformat() if master.reply_due_at else None,
-        "resolved_at": master.resolved_at.isoformat() if master.resolved_at else None,
+        # Resolved as a whole: a two-bureau master whose first bureau alone resolved its part is not.
+        "resolved_at": master.resolved_at.isoformat()
+        if master.resolved_at and master.status is ComplaintStatus.RESOLVED
+        else None,
+        # The master's second bureau, with its own round, when it has one (portal.complaints.second_bureau).
+        "second_bureau": second_bureau.section(master, locale),
         "replies": [
             {
                 "at": event.created_at.isoformat(),
@@ -261,6 +267,7 @@ def public_links_many(complaints: Sequence[Complaint], locale: str) -> dict[int,
                     selectinload(Complaint.category),
                     selectinload(Complaint.bureau),
                     selectinload(Complaint.events),
+                    joinedload(Complaint.second_bureau).joinedload(SecondBureau.bureau),
                 )
             )
         }

@@ -241,5 +241,5 @@ def may_see_originals(staff: StaffUser, complaint: Complaint) -> bool:
         staff.role is Role.BUREAU
         and not complaint.misconduct_alleged
         and staff.bureau_id is not None
-        and staff.bureau_id == complaint.bureau_id
+        and staff.bureau_id in complaint.answering_bureau_ids  # a second bureau too
     )

@@ -4,7 +4,14 @@ A feature's own tables live in its package (``portal.evidence.models``, ``portal
 factory imports every installed feature's models before the metadata is used.
 """
 
-from portal.models.complaint import Complaint, ComplaintStatus, Event, PartyMembership, RoutedBy
+from portal.models.complaint import (
+    Complaint,
+    ComplaintStatus,
+    Event,
+    PartyMembership,
+    RoutedBy,
+    SecondBureau,
+)
 from portal.models.jurisdiction import Bureau, Category, Division, DivisionLevel, OversightBody, Track
 from portal.models.staff import ApiToken, Role, StaffUser
 from portal.models.types import utcnow
@@ -22,6 +29,7 @@ __all__ = [
     "PartyMembership",
     "Role",
     "RoutedBy",
+    "SecondBureau",
     "StaffUser",
     "Track",
     "utcnow",

@@ -119,11 +119,59 @@ class Complaint(Model):
     bureau: Mapped[Bureau | None] = relationship()
     events: Mapped[list[Event]] = relationship(back_populates="complaint", order_by="Event.id")
     duplicate_of: Mapped[Complaint | None] = relationship(remote_side=[id], foreign_keys=[duplicate_of_id])
+    # A second bureau the triage desk gave the complaint to as well, with its own reply round (or None).
+    second_bureau: Mapped[SecondBureau | None] = relationship(
+        back_populates="complaint", uselist=False, cascade="all, delete-orphan"
+    )
+
+    @property
+    def answering_bureau_ids(self) -> frozenset[int]:
+        """The bureaus answering for the complaint: its bureau, and its second bureau if it has one."""
+        ids = {self.bureau_id} if self.bureau_id is not None else set()
+        if self.second_bureau is not None:
+            ids.add(self.second_bureau.bureau_id)
+        return frozenset(ids)
 
     @property
     def has_contact(self) -> bool:
         """Whether the citizen left any contact details (answered without opening them)."""
         return self.contact_encrypted is not None
+
+
+class SecondBureau(Model):
+    """A second bureau answering for a complaint beside its own (``Complaint.bureau``), in a round of its own.
+
+    The triage desk assigns it when a complaint is about two bureaus' work. Its clock, reply and resolution are
+    kept here as the complaint keeps its first bureau's, so the sweep and the figures hold each bureau to its own
+    round; the complaint is resolved once both bureaus have resolved it (portal.complaints.second_bureau).
+    """
+
+    __tablename__ = "second_bureaus"
+    __table_args__ = (
+        # The bureau desk: the complaints a bureau answers as the second one, earliest reply deadline first.
+        Index("ix_second_bureaus_bureau_due", "bureau_id", "reply_due_at", "id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    complaint_id: Mapped[int] = mapped_column(ForeignKey("complaints.id"), unique=True)
+    bureau_id: Mapped[int] = mapped_column(ForeignKey("bureaus.id"))
+    routed_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    reply_due_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    first_replied_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # Its public round, sealed at each change (portal.record.seals).
+    seal: Mapped[str | None] = mapped_column(String(80))
+    sealed_fields: ClassVar[tuple[str, ...]] = (
+        "complaint_id",
+        "bureau_id",
+        "routed_at",
+        "reply_due_at",
+        "first_replied_at",
+        "resolved_at",
+    )
+
+    complaint: Mapped[Complaint] = relationship(back_populates="second_bureau")
+    bureau: Mapped[Bureau] = relationship()
 
 
 class Event(Model):

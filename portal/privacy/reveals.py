@@ -53,7 +53,7 @@ def may_reveal(staff: StaffUser, complaint: Complaint) -> bool:
         return (
             not complaint.misconduct_alleged
             and staff.bureau_id is not None
-            and staff.bureau_id == complaint.bureau_id
+            and staff.bureau_id in complaint.answering_bureau_ids  # a second bureau too
         )
     return any(grant(staff, complaint) for grant in installed().contact_access)
 

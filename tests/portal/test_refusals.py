@@ -9,6 +9,7 @@ from wtforms import StringField
 
 from escalation.errors import InvalidUnitCode, TransitionNotAllowed, UnknownDivision
 from escalation.vocabulary import CaseAction, CaseState
+from portal.complaints.second_bureau import SecondBureauElsewhere
 from portal.duplicates.service import AlreadyLinked, HandledWithMaster, MasterIsDuplicate
 from portal.http.pages import show_refusal
 from portal.refusals import Refusal, every_refusal
@@ -21,6 +22,7 @@ EXAMPLES: dict[type[Refusal], Refusal] = {
     AlreadyLinked: AlreadyLinked("FA-AAAA-BBBB-CCCC"),
     MasterIsDuplicate: MasterIsDuplicate("FA-AAAA-BBBB-CCCC"),
     HandledWithMaster: HandledWithMaster("FA-AAAA-BBBB-CCCC"),
+    SecondBureauElsewhere: SecondBureauElsewhere("XD-A1"),
 }
 
 
