@@ -14,6 +14,7 @@ from flask.testing import FlaskClient, FlaskCliRunner
 from portal.domain import Role
 from portal.extensions import db
 from tests.factories import bearer, file_via_api
+from tests.portal.bureau.test_second_bureau import two_bureau_complaint
 
 MISCONDUCT = {"accused_name": "李某", "accused_unit": "某村村委会", "party_member": "yes"}
 
@@ -140,3 +141,20 @@ def test_rows_from_before_seals_are_sealed_once_and_a_removed_seal_is_not_launde
     assert again.exit_code == 1
     assert "their seals were removed in the database" in again.output
     assert client.get(f"/api/v1/complaints/{codes[1]}").status_code == 409
+
+
+def test_a_second_bureaus_round_rewritten_in_the_database_is_refused_and_named(
+    app: Flask, client: FlaskClient, runner: FlaskCliRunner
+) -> None:
+    with app.app_context():
+        triage = bearer("tri", Role.TRIAGE)
+    code = two_bureau_complaint(client, triage)
+    assert client.get(f"/api/v1/complaints/{code}").status_code == 200
+    rewrite(
+        app,
+        "UPDATE second_bureaus SET resolved_at = routed_at, first_replied_at = routed_at "
+        "WHERE complaint_id = (SELECT id FROM complaints WHERE tracking_code = :code)",
+        code=code,
+    )
+    assert client.get(f"/api/v1/complaints/{code}").status_code == 409
+    assert_named(runner, f"second_bureaus #1 of {code}")
