@@ -1062,13 +1062,13 @@ _HEADLINES = {
     "monitor first": (
         "OK: first check of {url}: {size} entries, the checkpoint signed by the log's key; every entry "
         "matches its leaf in the tiles and the tiles give the signed root. Kept in {state} for the next run.",
-        "通过：首次检查 {url}：共 {size} 条记录，检查点由该记录的密钥签名；每个条目都与哈希瓦片中的叶子相符，"
-        "瓦片算出的根正是签名的根。已保存到 {state}，供下次核对。",
+        "通过：首次检查 {url}：共 {size} 条记录，检查点由该记录的密钥签名；每个条目都与哈希分块中的叶子相符，"
+        "分块算出的根正是签名的根。已保存到 {state}，供下次核对。",
     ),
     "monitor extends": (
         "OK: {url} now holds {size} entries and extends the {old} checked before: the {new} new entries "
         "match their tiles and give the signed root.",
-        "通过：{url} 现有 {size} 条记录，延续了此前核验过的 {old} 条：新增的 {new} 条与哈希瓦片相符，"
+        "通过：{url} 现有 {size} 条记录，延续了此前核验过的 {old} 条：新增的 {new} 条与哈希分块相符，"
         "算出的根正是签名的根。",
     ),
     "monitor unchanged": (
@@ -1093,7 +1093,7 @@ _HEADLINES = {
     ),
     "monitor tile changed": (
         "tile {path} no longer holds the hashes checked before",
-        "哈希瓦片 {path} 中的哈希已不同于此前核验过的",
+        "哈希分块 {path} 中的哈希已不同于此前核验过的",
     ),
     "monitor root differs": (
         "the {old} entries checked before and the new ones do not give the root signed for {size}",
@@ -1101,7 +1101,7 @@ _HEADLINES = {
     ),
     "monitor tile": (
         "tile {path} does not match the entries: it does not hold the hashes of the entries published",
-        "哈希瓦片 {path} 与条目不符：其中不是所公布条目的哈希",
+        "哈希分块 {path} 与条目不符：其中不是所公布条目的哈希",
     ),
     "monitor bundle": (
         "entry bundle {path} is malformed or does not hold as many entries as the checkpoint says",
@@ -1109,7 +1109,7 @@ _HEADLINES = {
     ),
     "monitor root": (
         "the entries and tiles do not give the root the checkpoint signs for {size} entries",
-        "由条目和哈希瓦片算出的根，与检查点为 {size} 条记录签名的根不符",
+        "由条目和哈希分块算出的根，与检查点为 {size} 条记录签名的根不符",
     ),
     "monitor signature": (
         "the checkpoint is not signed by the key {key} (check the --vkey, from the portal's /ledger page)",
@@ -1539,10 +1539,10 @@ def extend_tree(
     hashes: list[bytes] = []
     for index in range(base // TILE_WIDTH, -(-new_size // TILE_WIDTH)):
         width = min(TILE_WIDTH, new_size - index * TILE_WIDTH)
-        path = "tile/" + tile_path("entries", index, width)
-        entries = _bundle_entries(client.get(path, _MAX_BUNDLE_BYTES), path)
+        name = tile_path("entries", index, width)
+        entries = _bundle_entries(client.get("tile/" + name, _MAX_BUNDLE_BYTES), name)
         if len(entries) != width:
-            raise MonitorAlarm("bundle", path=path)
+            raise MonitorAlarm("bundle", path=name)
         hashes += [leaf_hash(entry) for entry in entries]
     old_level = list(old_edge[0]) if old_edge else []
     for position, was in enumerate(old_level):
@@ -1556,20 +1556,21 @@ def extend_tree(
         base = old_count - old_count % TILE_WIDTH
         for index in range(base // TILE_WIDTH, -(-new_count // TILE_WIDTH)) if new_count > old_count else ():
             width = min(TILE_WIDTH, new_count - index * TILE_WIDTH)
-            path = "tile/" + tile_path(level, index, width)
-            data = client.get(path, TILE_WIDTH * HASH_SIZE)
+            name = tile_path(level, index, width)
+            data = client.get("tile/" + name, TILE_WIDTH * HASH_SIZE)
             start = index * TILE_WIDTH - base
             expected = b"".join(hashes[start : start + width])
             if data == expected:
                 continue
-            first = 0
+            first = 0  # the first hash that differs: one verified before, or a new one
             while (
-                data[first * HASH_SIZE : (first + 1) * HASH_SIZE] == expected[first * HASH_SIZE :][:HASH_SIZE]
+                first < width
+                and data[first * HASH_SIZE :][:HASH_SIZE] == expected[first * HASH_SIZE :][:HASH_SIZE]
             ):
                 first += 1
             if index * TILE_WIDTH + first < old_count:
-                raise MonitorAlarm("rewrite", detail=("monitor tile changed", {"path": path}))
-            raise MonitorAlarm("tile", path=path)
+                raise MonitorAlarm("rewrite", detail=("monitor tile changed", {"path": name}))
+            raise MonitorAlarm("tile", path=name)
         edge.append(tuple(hashes[len(hashes) - new_count % TILE_WIDTH :] if new_count % TILE_WIDTH else ()))
         full = len(hashes) - len(hashes) % TILE_WIDTH
         roots = [perfect_root(hashes[i : i + TILE_WIDTH]) for i in range(0, full, TILE_WIDTH)]
@@ -1740,6 +1741,7 @@ def monitor_main(argv: Sequence[str] | None = None) -> int:
     language = arguments.language or _language(None, {})
     try:
         verifier = _read_vkey(arguments.vkey)
+        RecordClient(arguments.monitor, language)  # the URL is checked once, before any round
     except MonitorError as error:
         reason = error.text(language)
         _print_monitor(arguments, {"ok": False, "error": reason}, _say(language, "error", reason=reason))

@@ -6,7 +6,10 @@ rewrite, which a hostile operator holding the portal's key is simulated to serve
 
 from __future__ import annotations
 
+import html
 import json
+import re
+import shlex
 import subprocess
 from pathlib import Path
 from typing import Any
@@ -236,7 +239,7 @@ def test_a_tile_that_does_not_match_the_entries(app: Flask, client: FlaskClient,
         )
     report = monitor.report("--lang", "en", status=1)
     assert report["problem"] == "tile"
-    assert report["reason"].startswith(f"tile tile/0/000.p/{size} does not match the entries")
+    assert report["reason"].startswith(f"tile 0/000.p/{size} does not match the entries")
     assert not monitor.state.exists()  # nothing verified, nothing kept
 
 
@@ -278,6 +281,10 @@ def test_an_unreachable_portal_is_one_line_and_status_2(monitor: Monitor) -> Non
         assert len(result.stderr.strip().splitlines()) == 1
         assert "Traceback" not in result.stderr
     assert json.loads(monitor.run("--json").stdout)["ok"] is False
+    monitor.portal = "ftp://127.0.0.1"
+    not_http = monitor.run("--lang", "en")
+    assert not_http.returncode == 2
+    assert not_http.stderr.startswith("ERROR: ftp://127.0.0.1/record/ is not an http(s) URL"), not_http.stderr
 
 
 # --- the tree arithmetic, in process ---------------------------------------------------------------------
@@ -318,3 +325,31 @@ def test_the_right_edge_extends_across_tile_and_level_boundaries() -> None:
         old = size
     assert proofs.edge_root(edge) == mth(leaves)
     assert proofs.edge_root(()) == proofs.EMPTY_ROOT
+
+
+def test_the_ledger_pages_monitor_command_followed_literally(
+    app: Flask, client: FlaskClient, monitor: Monitor
+) -> None:
+    file_via_api(client)
+    page = client.get("/ledger", base_url=monitor.portal).get_data(as_text=True)
+    found = re.search(r'<pre class="code">(python3 verify_receipt\.py --monitor [^<]+)</pre>', page)
+    assert found is not None
+    command = shlex.split(html.unescape(found.group(1)))
+    assert command[command.index("--vkey") + 1] == monitor.vkey
+    result = run_verifier(monitor.python, monitor.script, *command[2:], "--lang", "en")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert result.stdout.startswith(f"OK: first check of {monitor.portal}/record/")
+    assert monitor.state.exists()
+
+
+def test_a_damaged_state_file_is_refused_not_trusted(client: FlaskClient, monitor: Monitor) -> None:
+    file_via_api(client)
+    assert monitor.report()["ok"] is True
+    state = monitor.saved()
+    state["right_edge"][0][0] = "00" * 32  # the saved tree no longer gives the saved checkpoint's root
+    monitor.state.write_text(json.dumps(state), encoding="utf-8")
+    damaged = monitor.run("--lang", "en")
+    assert damaged.returncode == 2
+    assert "is damaged: its right edge does not give its root" in damaged.stderr, damaged.stderr
+    monitor.state.write_text("{not json", encoding="utf-8")
+    assert monitor.run().returncode == 2
