@@ -94,6 +94,7 @@ import sys
 import time
 import urllib.error
 import urllib.request
+import zlib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -1075,6 +1076,12 @@ _HEADLINES = {
         "OK: {url} still holds the {size} entries checked before, under the same root.",
         "通过：{url} 仍是此前核验过的 {size} 条记录，根未变。",
     ),
+    "monitor unpublished": (
+        "{count} of the entries are not served as entry bundles (pruned, or recorded before the log kept "
+        "bundles): their leaf hashes are the tiles', which give the signed root, but the entries were not seen",
+        "其中 {count} 条没有以条目包的形式提供（已修剪，或早于记录开始保存条目包）：它们的叶子哈希取自哈希分块，"
+        "分块算出的仍是签名的根，但这些条目本身未能核对",
+    ),
     "monitor rollback": (
         "the record was rolled back: it now signs {size} entries, fewer than the {old} it signed before",
         "记录被回滚：平台现在签名的只有 {size} 条，少于它此前签名的 {old} 条",
@@ -1426,14 +1433,22 @@ class RecordClient:
     def get(self, path: str, limit: int) -> bytes:
         url = self.prefix + path
         request = urllib.request.Request(  # noqa: S310 - the scheme is checked in __init__
-            url, headers={"Accept-Language": self.language, "User-Agent": "fire-alarm-monitor"}
+            url,
+            headers={
+                "Accept-Encoding": "gzip, identity",  # as tlog-tiles asks of clients
+                "Accept-Language": self.language,
+                "User-Agent": "fire-alarm-monitor",
+            },
         )
         try:
             with urllib.request.urlopen(request, timeout=30) as response:  # noqa: S310
                 data = bytes(response.read(limit + 1))
+                if response.headers.get("Content-Encoding", "").strip().lower() == "gzip":
+                    inflater = zlib.decompressobj(16 + zlib.MAX_WBITS)
+                    data = inflater.decompress(data, limit + 1)
         except urllib.error.HTTPError as error:
             raise MonitorError("monitor http", url=url, status=error.code) from error
-        except (urllib.error.URLError, OSError, ValueError) as error:
+        except (urllib.error.URLError, OSError, ValueError, zlib.error) as error:
             raise MonitorError(
                 "monitor unreachable", url=url, reason=getattr(error, "reason", error)
             ) from error
@@ -1441,6 +1456,19 @@ class RecordClient:
             raise MonitorError("monitor too large", url=url)
         self.fetched.append(path)
         return data
+
+    def get_tile(self, level: object, index: int, width: int, limit: int) -> bytes | None:
+        """A hash tile or entry bundle (``level`` "entries"); when a partial one is gone, the full one, which
+        tlog-tiles lets a log serve instead once it filled (the caller keeps the first ``width``). None when
+        neither is served."""
+        widths = (width, TILE_WIDTH) if width < TILE_WIDTH else (width,)
+        for each in widths:
+            try:
+                return self.get("tile/" + tile_path(level, index, each), limit)
+            except MonitorError as error:
+                if error.what != "monitor http" or error.fields.get("status") != 404:
+                    raise
+        return None
 
 
 @dataclass(frozen=True)
@@ -1527,27 +1555,35 @@ def fetch_checkpoint(client: RecordClient, verifier: NoteVerifier) -> SignedChec
 
 def extend_tree(
     client: RecordClient, old_size: int, old_edge: Sequence[Sequence[bytes]], new_size: int
-) -> tuple[tuple[bytes, ...], ...]:
-    """The right edge of the tree of ``new_size`` entries, from the one of ``old_size`` and what was added.
+) -> tuple[tuple[tuple[bytes, ...], ...], int]:
+    """The right edge of the tree of ``new_size`` entries, from the one of ``old_size`` and what was added, and
+    how many new entries the log serves no bundle for.
 
     Fetches the entry bundles from the one holding entry ``old_size`` and, at each level that grew, the tiles
     from the old partial one: every new leaf hash is recomputed from its entry, every hash above from the
     level below, and each must be in the tile served; the entries and hashes verified before must be there
-    unchanged. Raises :class:`MonitorAlarm` (kind rewrite or tile) otherwise.
+    unchanged. Raises :class:`MonitorAlarm` (kind rewrite, tile or bundle) otherwise. An entry bundle the log
+    does not serve (pruned, or older than the log's bundles) leaves its leaves to the level-0 tile.
     """
     base = old_size - old_size % TILE_WIDTH
-    hashes: list[bytes] = []
+    leaves: list[bytes | None] = []
     for index in range(base // TILE_WIDTH, -(-new_size // TILE_WIDTH)):
         width = min(TILE_WIDTH, new_size - index * TILE_WIDTH)
         name = tile_path("entries", index, width)
-        entries = _bundle_entries(client.get("tile/" + name, _MAX_BUNDLE_BYTES), name)
+        data = client.get_tile("entries", index, width, _MAX_BUNDLE_BYTES)
+        if data is None:
+            leaves += [None] * width
+            continue
+        entries = _bundle_entries(data, name)[:width]
         if len(entries) != width:
             raise MonitorAlarm("bundle", path=name)
-        hashes += [leaf_hash(entry) for entry in entries]
+        leaves += [leaf_hash(entry) for entry in entries]
     old_level = list(old_edge[0]) if old_edge else []
     for position, was in enumerate(old_level):
-        if position >= len(hashes) or hashes[position] != was:
+        if leaves[position] not in (None, was):
             raise MonitorAlarm("rewrite", detail=("monitor entry changed", {"index": base + position}))
+    hashes: list[bytes | None] = [*old_level, *leaves[len(old_level) :]]
+    unpublished = hashes.count(None)
 
     edge: list[tuple[bytes, ...]] = []
     level = 0
@@ -1557,26 +1593,30 @@ def extend_tree(
         for index in range(base // TILE_WIDTH, -(-new_count // TILE_WIDTH)) if new_count > old_count else ():
             width = min(TILE_WIDTH, new_count - index * TILE_WIDTH)
             name = tile_path(level, index, width)
-            data = client.get("tile/" + name, TILE_WIDTH * HASH_SIZE)
+            data = client.get_tile(level, index, width, TILE_WIDTH * HASH_SIZE)
+            if data is None:
+                raise MonitorError("monitor http", url=client.prefix + "tile/" + name, status=404)
+            if len(data) < width * HASH_SIZE or len(data) % HASH_SIZE:
+                raise MonitorAlarm("tile", path=name)
             start = index * TILE_WIDTH - base
-            expected = b"".join(hashes[start : start + width])
-            if data == expected:
-                continue
-            first = 0  # the first hash that differs: one verified before, or a new one
-            while (
-                first < width
-                and data[first * HASH_SIZE :][:HASH_SIZE] == expected[first * HASH_SIZE :][:HASH_SIZE]
-            ):
-                first += 1
-            if index * TILE_WIDTH + first < old_count:
-                raise MonitorAlarm("rewrite", detail=("monitor tile changed", {"path": name}))
-            raise MonitorAlarm("tile", path=name)
-        edge.append(tuple(hashes[len(hashes) - new_count % TILE_WIDTH :] if new_count % TILE_WIDTH else ()))
-        full = len(hashes) - len(hashes) % TILE_WIDTH
-        roots = [perfect_root(hashes[i : i + TILE_WIDTH]) for i in range(0, full, TILE_WIDTH)]
+            for offset in range(width):
+                served = data[offset * HASH_SIZE : (offset + 1) * HASH_SIZE]
+                expected = hashes[start + offset]
+                if expected is None:  # an entry without a bundle: its leaf as the tile has it
+                    hashes[start + offset] = served
+                elif served != expected:
+                    if index * TILE_WIDTH + offset < old_count:
+                        raise MonitorAlarm("rewrite", detail=("monitor tile changed", {"path": name}))
+                    raise MonitorAlarm("tile", path=name)
+        known = [value for value in hashes if value is not None]
+        if len(known) != len(hashes):  # only at level 0, whose tiles always grow with the bundles
+            raise MonitorError("monitor http", url=client.prefix + "tile/0", status=404)
+        edge.append(tuple(known[len(known) - new_count % TILE_WIDTH :] if new_count % TILE_WIDTH else ()))
+        full = len(known) - len(known) % TILE_WIDTH
+        roots = [perfect_root(known[i : i + TILE_WIDTH]) for i in range(0, full, TILE_WIDTH)]
         level += 1
-        hashes = (list(old_edge[level]) if level < len(old_edge) else []) + roots
-    return tuple(edge)
+        hashes = [*(old_edge[level] if level < len(old_edge) else ()), *roots]
+    return tuple(edge), unpublished
 
 
 @dataclass(frozen=True)
@@ -1586,6 +1626,7 @@ class MonitorRun:
     checkpoint: SignedCheckpoint
     previous: SignedCheckpoint | None
     edge: tuple[tuple[bytes, ...], ...]
+    unpublished: int = 0  # new entries the log serves no bundle for: their leaves taken from the tiles
 
 
 def monitor_once(client: RecordClient, verifier: NoteVerifier, state: MonitorState | None) -> MonitorRun:
@@ -1594,22 +1635,22 @@ def monitor_once(client: RecordClient, verifier: NoteVerifier, state: MonitorSta
     checkpoint = fetch_checkpoint(client, verifier)
     previous = None if state is None else state.checkpoint
     if previous is None or state is None:
-        edge = extend_tree(client, 0, (), checkpoint.size)
+        edge, unpublished = extend_tree(client, 0, (), checkpoint.size)
         if edge_root(edge) != checkpoint.root_hash:
             raise MonitorAlarm("root", size=checkpoint.size)
-        return MonitorRun(checkpoint, None, edge)
+        return MonitorRun(checkpoint, None, edge, unpublished)
     if checkpoint.size < previous.size:
         raise MonitorAlarm("rollback", size=checkpoint.size, old=previous.size)
     if checkpoint.size == previous.size:
         if checkpoint.root_hash != previous.root_hash:
             raise MonitorAlarm("fork", size=checkpoint.size)
         return MonitorRun(checkpoint, previous, state.edge)
-    edge = extend_tree(client, previous.size, state.edge, checkpoint.size)
+    edge, unpublished = extend_tree(client, previous.size, state.edge, checkpoint.size)
     if edge_root(edge) != checkpoint.root_hash:
         raise MonitorAlarm(
             "rewrite", detail=("monitor root differs", {"size": checkpoint.size, "old": previous.size})
         )
-    return MonitorRun(checkpoint, previous, edge)
+    return MonitorRun(checkpoint, previous, edge, unpublished)
 
 
 def _utc_now() -> str:
@@ -1715,10 +1756,14 @@ def _monitor_round(arguments: argparse.Namespace, verifier: NoteVerifier, langua
         size=checkpoint.size,
         root_hash=checkpoint.root_hash.hex(),
         previous_size=None if previous_checkpoint is None else previous_checkpoint.size,
+        entries_without_bundle=run.unpublished,
         checkpoint=checkpoint.note,
         fetched=client.fetched,
     )
-    _print_monitor(arguments, report, _say(language, headline, **fields))
+    text = _say(language, headline, **fields)
+    if run.unpublished:
+        text += "\n  " + _say(language, "monitor unpublished", count=run.unpublished)
+    _print_monitor(arguments, report, text)
     return EXIT_OK
 
 

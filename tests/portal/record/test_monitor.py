@@ -319,7 +319,8 @@ def test_the_right_edge_extends_across_tile_and_level_boundaries() -> None:
     old = 0
     for size in (1, 2, 255, 256, 257, 511, 512, 513, 700, 65535, 65536, 65537, 65536 + 300):
         served.fetched.clear()
-        edge = proofs.extend_tree(served, old, edge, size)
+        edge, unpublished = proofs.extend_tree(served, old, edge, size)
+        assert unpublished == 0
         assert proofs.edge_root(edge) == tree_root(leaves[:size]), size
         assert all(path.startswith("tile/") for path in served.fetched)
         old = size
@@ -353,3 +354,38 @@ def test_a_damaged_state_file_is_refused_not_trusted(client: FlaskClient, monito
     assert "is damaged: its right edge does not give its root" in damaged.stderr, damaged.stderr
     monitor.state.write_text("{not json", encoding="utf-8")
     assert monitor.run().returncode == 2
+
+
+def test_entries_without_bundles_are_taken_from_the_tiles_and_said(app: Flask, monitor: Monitor) -> None:
+    """A log whose first bundles are not served (pruned, or older than the stored tree, as after migration
+    0012): the tiles still give the signed root, and the answer says how many entries were not seen."""
+    size = grow(app, 258)
+    with app.app_context(), db.engine.begin() as connection:
+        connection.execute(sa.text("DELETE FROM record_entry_bundles WHERE bundle_index = 0"))
+    report = monitor.report()
+    assert report["ok"] is True
+    assert report["size"] == size
+    assert report["entries_without_bundle"] == 256
+    assert "tile/entries/000" not in report["fetched"]
+    grow(app, 2)
+    text = monitor.run("--lang", "en")
+    assert text.returncode == 0, text.stdout + text.stderr
+    assert "not served as entry bundles" not in text.stdout  # the new entries' bundle is served
+
+
+def test_a_partial_tile_deleted_once_full_is_read_from_the_full_one() -> None:
+    """tlog-tiles lets a log delete a partial tile or bundle once the full one exists."""
+    entries = [b"entry %d" % number for number in range(300)]
+
+    class FullOnly(TilesServed):
+        def get(self, path: str, limit: int) -> bytes:
+            if ".p/" in path and int(path.rsplit("/", 2)[1].split(".")[0]) == 0:  # index 0 is full now
+                raise proofs.MonitorError("monitor http", url=path, status=404)
+            return super().get(path, limit)
+
+    served = FullOnly(entries)
+    leaves = [proofs.leaf_hash(entry) for entry in entries]
+    edge, unpublished = proofs.extend_tree(served, 0, (), 200)
+    assert proofs.edge_root(edge) == tree_root(leaves[:200])
+    assert served.fetched == ["tile/entries/000", "tile/0/000"]
+    assert unpublished == 0
