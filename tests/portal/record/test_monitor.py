@@ -6,11 +6,14 @@ rewrite, which a hostile operator holding the portal's key is simulated to serve
 
 from __future__ import annotations
 
+import gzip
 import html
+import http.server
 import json
 import re
 import shlex
 import subprocess
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -389,3 +392,36 @@ def test_a_partial_tile_deleted_once_full_is_read_from_the_full_one() -> None:
     assert proofs.edge_root(edge) == tree_root(leaves[:200])
     assert served.fetched == ["tile/entries/000", "tile/0/000"]
     assert unpublished == 0
+
+
+def test_a_record_served_gzipped(client: FlaskClient, monitor: Monitor) -> None:
+    """tlog-tiles: bundles SHOULD be compressed at the HTTP layer, and clients accept gzip."""
+    file_via_api(client)
+    asked: list[str] = []
+
+    class Gzipping(http.server.BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            asked.append(self.headers.get("Accept-Encoding", ""))
+            response = client.get(self.path)
+            body = gzip.compress(response.get_data())
+            self.send_response(response.status_code)
+            self.send_header("Content-Encoding", "gzip")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *_arguments: object) -> None:
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Gzipping)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        monitor.portal = f"http://127.0.0.1:{server.server_port}"
+        assert monitor.report()["ok"] is True
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=5)
+    assert asked
+    assert all("gzip" in header for header in asked)
