@@ -1233,7 +1233,6 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 MONITOR_STATE_FORMAT = "fire-alarm-monitor-state-v1"
 TILE_WIDTH = 256
-_NOTE_DASH = "\u2014"
 _ED25519_NOTE_TYPE = b"\x01"
 _MAX_NOTE_BYTES = 1 << 20
 _MAX_BUNDLE_BYTES = TILE_WIDTH * (2 + 0xFFFF)
@@ -1253,8 +1252,9 @@ class MonitorError(Exception):
 
 
 class MonitorAlarm(Exception):
-    """What the monitor found wrong with the record (exit status 1): ``kind`` is rollback, fork, rewrite,
-    tile, signature or origin."""
+    """What the monitor found wrong with the record (exit status 1): ``kind`` is rollback, fork or rewrite
+    (the record is not the one seen before, extended), tile, bundle or root (what is served does not give the
+    signed root), signature or origin (the checkpoint is not the log's)."""
 
     def __init__(self, kind: str, **fields: object) -> None:
         super().__init__(_say("en", "monitor " + kind, **fields))
@@ -1292,7 +1292,7 @@ def parse_vkey(text: str) -> NoteVerifier:
     parts = text.strip().split("+", 2)  # the base64 may hold '+'
     if len(parts) != 3 or not _NOTE_NAME.fullmatch(parts[0]) or not re.fullmatch(r"[0-9a-f]{8}", parts[1]):
         raise FormatError("a verifier key is <name>+<8 hex digits of key ID>+<base64 key>")
-    material = _base64(parts[2], "the verifier key's key")
+    material = _note_base64(parts[2], "the verifier key's key")
     if len(material) != 33 or material[:1] != _ED25519_NOTE_TYPE:
         raise FormatError("only Ed25519 verifier keys (type 0x01, 32 bytes) can sign a checkpoint")
     public_key = material[1:]
@@ -1326,6 +1326,13 @@ class SignedCheckpoint:
         return found
 
 
+def _note_base64(text: str, what: str) -> bytes:
+    try:
+        return base64.b64decode(text, validate=True)
+    except binascii.Error as error:
+        raise FormatError(f"{what} is not valid base64") from error
+
+
 def parse_checkpoint_note(note: str) -> SignedCheckpoint:
     """Split a signed note into its checkpoint text and signature lines (signed-note, tlog-checkpoint)."""
     if len(note.encode("utf-8")) > _MAX_NOTE_BYTES:
@@ -1341,16 +1348,18 @@ def parse_checkpoint_note(note: str) -> SignedCheckpoint:
         match = re.fullmatch(r"\u2014 ([^\s+\u2014]+) ([A-Za-z0-9+/]+=*)", line)
         if match is None:
             raise FormatError(f"not a signature line: {line!r}")
-        raw = _base64(match.group(2), "a signature")
+        raw = _note_base64(match.group(2), "a signature")
         if len(raw) < 5:
             raise FormatError("a signature is a 4-byte key ID and the signature")
         signatures.append((match.group(1), raw[:4], raw[4:]))
     if not signatures:
         raise FormatError("a signed note has at least one signature line")
     lines = text.split("\n")[:-1]
-    if len(lines) < 3 or not lines[0] or not re.fullmatch(r"0|[1-9][0-9]*", lines[1]):
+    if len(lines) < 3 or not lines[0] or not re.fullmatch(r"0|[1-9][0-9]{0,18}", lines[1]):
         raise FormatError("a checkpoint is the origin, the tree size and the root hash, one a line")
-    root = _base64(lines[2], "the checkpoint's root hash")
+    if int(lines[1]) >= 1 << 63:
+        raise FormatError("a checkpoint's tree size is below 2**63")
+    root = _note_base64(lines[2], "the checkpoint's root hash")
     if len(root) != HASH_SIZE:
         raise FormatError("the checkpoint's root hash is not 32 bytes")
     return SignedCheckpoint(note, text, lines[0], int(lines[1]), root, tuple(signatures))
@@ -1700,6 +1709,17 @@ def _monitor_round(arguments: argparse.Namespace, verifier: NoteVerifier, langua
         if state is not None and state.record.rstrip("/") != client.prefix.rstrip("/"):
             raise MonitorError("monitor other record", path=arguments.state, record=state.record)
         run = monitor_once(client, verifier, state)
+        _save_state(
+            arguments.state,
+            MonitorState(
+                record=client.prefix,
+                vkey=verifier.vkey(),
+                checkpoint=run.checkpoint,
+                edge=run.edge,
+                checked_at=_utc_now(),
+                alarms=() if state is None else state.alarms,
+            ),
+        )
     except MonitorError as error:
         report.update(ok=False, error=error.text(language), fetched=client.fetched)
         _print_monitor(arguments, report, _say(language, "error", reason=error.text(language)))
@@ -1722,27 +1742,21 @@ def _monitor_round(arguments: argparse.Namespace, verifier: NoteVerifier, langua
                 "reason": alarm.text("en"),
                 "checkpoint": served,
             }
-            _save_state(arguments.state, _replace_alarms(state, (*state.alarms, evidence)))
+            try:
+                _save_state(arguments.state, _replace_alarms(state, (*state.alarms, evidence)))
+            except MonitorError as error:  # the alarm still stands, printed below
+                report["state_error"] = error.text(language)
         lines = [_say(language, "failed", reason=alarm.text(language))]
         if previous is not None:
             lines += [_say(language, "monitor previous note"), previous]
         if served is not None:
             lines += [_say(language, "monitor served note"), served]
+        if "state_error" in report:
+            lines.append(_say(language, "error", reason=report["state_error"]))
         _print_monitor(arguments, report, "\n".join(lines).rstrip("\n"))
         return EXIT_FAILED
 
     checkpoint, previous_checkpoint = run.checkpoint, run.previous
-    _save_state(
-        arguments.state,
-        MonitorState(
-            record=client.prefix,
-            vkey=verifier.vkey(),
-            checkpoint=checkpoint,
-            edge=run.edge,
-            checked_at=_utc_now(),
-            alarms=() if state is None else state.alarms,
-        ),
-    )
     fields: dict[str, object] = {"url": client.prefix, "size": checkpoint.size, "state": arguments.state}
     if previous_checkpoint is None:
         headline = "monitor first"

@@ -92,7 +92,7 @@ class Monitor:
             "--vkey",
             self.vkey if vkey is None else vkey,
             "--state",
-            self.state.name,
+            str(self.state.relative_to(self.script.parent)),
             *extra,
         )
 
@@ -357,6 +357,10 @@ def test_a_damaged_state_file_is_refused_not_trusted(client: FlaskClient, monito
     assert "is damaged: its right edge does not give its root" in damaged.stderr, damaged.stderr
     monitor.state.write_text("{not json", encoding="utf-8")
     assert monitor.run().returncode == 2
+    monitor.state = monitor.state.parent / "missing" / "state.json"
+    unwritable = monitor.run("--lang", "en")
+    assert unwritable.returncode == 2, unwritable.stdout + unwritable.stderr
+    assert unwritable.stderr.startswith("ERROR: cannot write the state file"), unwritable.stderr
 
 
 def test_entries_without_bundles_are_taken_from_the_tiles_and_said(app: Flask, monitor: Monitor) -> None:
