@@ -1082,6 +1082,10 @@ _HEADLINES = {
         "其中 {count} 条没有以条目包的形式提供（已修剪，或早于记录开始保存条目包）：它们的叶子哈希取自哈希分块，"
         "分块算出的仍是签名的根，但这些条目本身未能核对",
     ),
+    "monitor earlier alarms": (
+        'the state file {path} keeps the evidence of {count} earlier alarm(s): see its "alarms"',
+        '状态文件 {path} 中保存着此前 {count} 次警报的证据（见其中的 "alarms"）',
+    ),
     "monitor rollback": (
         "the record was rolled back: it now signs {size} entries, fewer than the {old} it signed before",
         "记录被回滚：平台现在签名的只有 {size} 条，少于它此前签名的 {old} 条",
@@ -1735,7 +1739,10 @@ def _monitor_round(arguments: argparse.Namespace, verifier: NoteVerifier, langua
             checkpoint=served,
             fetched=client.fetched,
         )
-        if state is not None:  # the evidence is kept; the good checkpoint is not replaced
+        seen = state is not None and any(
+            (alarm.kind, served) == (kept.get("problem"), kept.get("checkpoint")) for kept in state.alarms
+        )
+        if state is not None and not seen:  # the evidence is kept (once); the good checkpoint is not replaced
             evidence = {
                 "at": _utc_now(),
                 "problem": alarm.kind,
@@ -1777,6 +1784,10 @@ def _monitor_round(arguments: argparse.Namespace, verifier: NoteVerifier, langua
     text = _say(language, headline, **fields)
     if run.unpublished:
         text += "\n  " + _say(language, "monitor unpublished", count=run.unpublished)
+    alarms = 0 if state is None else len(state.alarms)
+    report["earlier_alarms"] = alarms
+    if alarms:
+        text += "\n  " + _say(language, "monitor earlier alarms", count=alarms, path=arguments.state)
     _print_monitor(arguments, report, text)
     return EXIT_OK
 
