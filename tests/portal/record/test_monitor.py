@@ -163,7 +163,7 @@ def test_a_rollback_is_reported_with_both_checkpoints(
     app: Flask, client: FlaskClient, monitor: Monitor
 ) -> None:
     file_via_api(client)
-    older = served_note(client)
+    older = served_note(client)  # published now: the head to roll back to
     size = grow(app, 3)
     newer = served_note(client)
     assert monitor.report()["size"] == size
@@ -434,3 +434,39 @@ def test_a_record_served_gzipped(client: FlaskClient, monitor: Monitor) -> None:
         thread.join(timeout=5)
     assert asked
     assert all("gzip" in header for header in asked)
+
+
+def test_with_an_interval_it_keeps_checking_and_stops_at_the_first_alarm(
+    app: Flask, client: FlaskClient, monitor: Monitor
+) -> None:
+    file_via_api(client)
+    served_note(client)  # publishes the first head, to roll back to
+    size = grow(app, 2)
+    arguments = [
+        "--monitor",
+        f"{monitor.portal}/record/",
+        "--vkey",
+        monitor.vkey,
+        "--state",
+        monitor.state.name,
+    ]
+    with subprocess.Popen(
+        [monitor.python, "-I", "-S", str(monitor.script), *arguments, "--interval", "0.2", "--lang", "en"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        encoding="utf-8",
+        cwd=monitor.script.parent,
+    ) as running:
+        assert running.stdout is not None
+        try:
+            assert running.stdout.readline().startswith("OK: first check of")
+            assert running.stdout.readline().startswith("OK: ")  # checked again: unchanged
+            with app.app_context(), db.engine.begin() as connection:
+                connection.execute(sa.text("DELETE FROM tree_heads WHERE size = :size"), {"size": size})
+            assert running.wait(timeout=60) == 1
+        finally:
+            running.kill()
+        rest = running.stdout.read()
+    assert "FAILED: the record was rolled back" in rest, rest
+    assert monitor.run("--interval", "0").returncode == 2
