@@ -1023,7 +1023,9 @@ def _gather(arguments: argparse.Namespace, fields: Mapping[str, object], languag
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         description="Check a Fire Alarm receipt against the signed public record (standard library only). "
-        "Run it with the receipt file saved from the receipt page: python3 verify_receipt.py receipt.json"
+        "Run it with the receipt file saved from the receipt page: python3 verify_receipt.py receipt.json",
+        epilog="To monitor the whole record instead: python3 verify_receipt.py --monitor https://PORTAL/record/ "
+        "--vkey VKEY --state monitor-state.json (add --help for its options).",
     )
     parser.add_argument("receipt", nargs="?", type=Path, help="receipt.json saved from the receipt page")
     parser.add_argument("--receipt", dest="receipt_option", type=Path, help=argparse.SUPPRESS)
@@ -1672,7 +1674,7 @@ def _utc_now() -> str:
 
 def _monitor_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
-        prog="verify_receipt.py --monitor",
+        prog="verify_receipt.py",
         description="Monitor a Fire Alarm record (C2SP tlog-tiles): check each new signed checkpoint, "
         "recompute the tree from the entries and alarm on any rollback, fork or rewrite.",
     )
