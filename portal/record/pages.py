@@ -7,7 +7,7 @@ import re
 from datetime import UTC, datetime
 from pathlib import Path
 
-from flask import Blueprint, Response, render_template, send_file
+from flask import Blueprint, Response, render_template, send_file, url_for
 from flask_babel import gettext as _
 
 from portal.http.limits import read_limit
@@ -34,6 +34,7 @@ def page() -> str:
         public_key=record_store.public_key(),
         vkey=record_store.vkey(),
         origin=record_store.origin(),
+        record_url=url_for("record.checkpoint", _external=True).removesuffix("checkpoint"),
         witnesses=[
             {
                 "name": row.name,

@@ -22,6 +22,17 @@ The older split form still works::
 Exit status: 0 when every check passes, 1 when one fails (the output names it), 2 when the input cannot be
 read or the portal cannot be reached.
 
+It is also a monitor of the whole record, which anyone can run (by hand, or from cron)::
+
+    python3 verify_receipt.py --monitor https://PORTAL/record/ --vkey VKEY --state monitor-state.json
+
+VKEY is the log's verifier key as the /ledger page shows it (``<name>+<key ID>+<base64>``, C2SP signed-note).
+Each run fetches the checkpoint (C2SP tlog-checkpoint), checks its signature, fetches the entry bundles and
+hash tiles added since the last run (C2SP tlog-tiles), recomputes every leaf hash, tile and the root from the
+entries, and checks the tree extends the one checked before. A rollback, a fork or a rewrite is exit status 1
+with both signed checkpoints printed (and kept in the state file, whose good checkpoint is never replaced).
+``--interval SECONDS`` checks again and again, ``--json`` prints a report, ``--lang zh|en`` chooses the language.
+
 KEY is the record's Ed25519 public key as 64 hex digits, as 44 characters of base64, or the path of a file
 holding either or a PEM ``PUBLIC KEY`` block.
 
@@ -80,8 +91,10 @@ import json
 import os
 import re
 import sys
+import time
 import urllib.error
 import urllib.request
+import zlib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -1010,7 +1023,9 @@ def _gather(arguments: argparse.Namespace, fields: Mapping[str, object], languag
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         description="Check a Fire Alarm receipt against the signed public record (standard library only). "
-        "Run it with the receipt file saved from the receipt page: python3 verify_receipt.py receipt.json"
+        "Run it with the receipt file saved from the receipt page: python3 verify_receipt.py receipt.json",
+        epilog="To monitor the whole record instead: python3 verify_receipt.py --monitor https://PORTAL/record/ "
+        "--vkey VKEY --state monitor-state.json (add --help for its options).",
     )
     parser.add_argument("receipt", nargs="?", type=Path, help="receipt.json saved from the receipt page")
     parser.add_argument("--receipt", dest="receipt_option", type=Path, help=argparse.SUPPRESS)
@@ -1046,6 +1061,104 @@ _HEADLINES = {
     "failed": ("FAILED: {reason}", "未通过：{reason}"),
     "error": ("ERROR: {reason}", "无法检查：{reason}"),
     "key": ("the record's key {key}, {source}", "记录的公钥 {key}，{source}"),
+    # The monitor (--monitor): its answers, its alarms (exit 1) and what stops it from checking (exit 2).
+    "monitor first": (
+        "OK: first check of {url}: {size} entries, the checkpoint signed by the log's key; every entry "
+        "matches its leaf in the tiles and the tiles give the signed root. Kept in {state} for the next run.",
+        "通过：首次检查 {url}：共 {size} 条记录，检查点由该记录的密钥签名；每个条目都与哈希分块中的叶子相符，"
+        "分块算出的根正是签名的根。已保存到 {state}，供下次核对。",
+    ),
+    "monitor extends": (
+        "OK: {url} now holds {size} entries and extends the {old} checked before: the {new} new entries "
+        "match their tiles and give the signed root.",
+        "通过：{url} 现有 {size} 条记录，延续了此前核验过的 {old} 条：新增的 {new} 条与哈希分块相符，"
+        "算出的根正是签名的根。",
+    ),
+    "monitor unchanged": (
+        "OK: {url} still holds the {size} entries checked before, under the same root.",
+        "通过：{url} 仍是此前核验过的 {size} 条记录，根未变。",
+    ),
+    "monitor unpublished": (
+        "{count} of the entries are not served as entry bundles (pruned, or recorded before the log kept "
+        "bundles): their leaf hashes are the tiles', which give the signed root, but the entries were not seen",
+        "其中 {count} 条没有以条目包的形式提供（已修剪，或早于记录开始保存条目包）：它们的叶子哈希取自哈希分块，"
+        "分块算出的仍是签名的根，但这些条目本身未能核对",
+    ),
+    "monitor earlier alarms": (
+        'the state file {path} keeps the evidence of {count} earlier alarm(s): see its "alarms"',
+        '状态文件 {path} 中保存着此前 {count} 次警报的证据（见其中的 "alarms"）',
+    ),
+    "monitor rollback": (
+        "the record was rolled back: it now signs {size} entries, fewer than the {old} it signed before",
+        "记录被回滚：平台现在签名的只有 {size} 条，少于它此前签名的 {old} 条",
+    ),
+    "monitor fork": (
+        "the record forked: it signs another root for the same {size} entries",
+        "记录出现分叉：同样 {size} 条记录，平台却签了另一个根",
+    ),
+    "monitor rewrite": (
+        "the record was rewritten: the new checkpoint does not extend the one checked before ({detail})",
+        "记录被改写：新的检查点并未延续此前核验过的检查点（{detail}）",
+    ),
+    "monitor entry changed": (
+        "entry #{index} is no longer the one checked before",
+        "第 {index} 号条目已不是此前核验过的那一条",
+    ),
+    "monitor tile changed": (
+        "tile {path} no longer holds the hashes checked before",
+        "哈希分块 {path} 中的哈希已不同于此前核验过的",
+    ),
+    "monitor root differs": (
+        "the {old} entries checked before and the new ones do not give the root signed for {size}",
+        "此前核验过的 {old} 条加上新条目，算不出 {size} 条所签名的根",
+    ),
+    "monitor tile": (
+        "tile {path} does not match the entries: it does not hold the hashes of the entries published",
+        "哈希分块 {path} 与条目不符：其中不是所公布条目的哈希",
+    ),
+    "monitor bundle": (
+        "entry bundle {path} is malformed or does not hold as many entries as the checkpoint says",
+        "条目包 {path} 格式有误，或所含条目数与检查点不符",
+    ),
+    "monitor root": (
+        "the entries and tiles do not give the root the checkpoint signs for {size} entries",
+        "由条目和哈希分块算出的根，与检查点为 {size} 条记录签名的根不符",
+    ),
+    "monitor signature": (
+        "the checkpoint is not signed by the key {key} (check the --vkey, from the portal's /ledger page)",
+        "检查点没有密钥 {key} 的有效签名（请核对 --vkey，可在平台的 /ledger 页面找到）",
+    ),
+    "monitor origin": (
+        "the checkpoint names the log {origin}, not {name} as its key does",
+        "检查点所称的记录是 {origin}，而不是密钥所属的 {name}",
+    ),
+    "monitor previous note": (
+        "The checkpoint verified before (kept in the state file):",
+        "此前核验过的检查点（保存在状态文件中）：",
+    ),
+    "monitor served note": ("The checkpoint the portal serves now:", "平台现在提供的检查点："),
+    "monitor bad url": ("{url} is not an http(s) URL of a record", "{url} 不是记录的 http(s) 地址"),
+    "monitor http": ("{url} answered HTTP {status}", "{url} 返回了 HTTP {status}"),
+    "monitor unreachable": ("cannot reach {url}: {reason}", "无法连接 {url}：{reason}"),
+    "monitor too large": ("{url} answered more than a record serves", "{url} 返回的数据超出了记录应有的大小"),
+    "monitor bad note": (
+        "{url} did not answer with a signed checkpoint: {reason}",
+        "{url} 返回的不是签名的检查点：{reason}",
+    ),
+    "monitor bad vkey": ("not a usable verifier key: {reason}", "验证密钥不可用：{reason}"),
+    "monitor bad state": ("the state file {path} is damaged: {reason}", "状态文件 {path} 已损坏：{reason}"),
+    "monitor other key": (
+        "the state file {path} was written for another key: give another --state",
+        "状态文件 {path} 属于另一个密钥：请另指定 --state",
+    ),
+    "monitor other record": (
+        "the state file {path} is for the record at {record}: give another --state",
+        "状态文件 {path} 属于 {record} 的记录：请另指定 --state",
+    ),
+    "monitor cannot save": (
+        "cannot write the state file {path}: {reason}",
+        "无法写入状态文件 {path}：{reason}",
+    ),
 }
 
 
@@ -1062,6 +1175,9 @@ def _verify(inputs: _Inputs) -> ReceiptVerification:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    arguments_given = list(sys.argv[1:] if argv is None else argv)
+    if any(argument == "--monitor" or argument.startswith("--monitor=") for argument in arguments_given):
+        return monitor_main(arguments_given)
     parser = _parser()
     arguments = parser.parse_args(argv)
     if (arguments.head is None) != (arguments.proof is None):
@@ -1110,6 +1226,612 @@ def main(argv: Sequence[str] | None = None) -> int:
             mark = ("ok", "通过") if check.ok else ("FAILED", "未通过")
             print(f"  [{mark[1] if language == 'zh' else mark[0]}] {check.name}: {check.text(language)}")
     return EXIT_OK if verification.ok else EXIT_FAILED
+
+
+# --- Monitoring the record (C2SP tlog-checkpoint, signed-note and tlog-tiles) ------------------------------
+# ``python3 verify_receipt.py --monitor https://portal.example/record/ --vkey VKEY --state monitor-state.json``
+# fetches the signed checkpoint, checks its note signature with the log's verifier key, fetches the entry
+# bundles and hash tiles the checkpoint adds to the tree it checked before, recomputes every leaf hash, tile
+# and the root from the entries, and checks the new tree extends the old one. The state file keeps the last
+# checkpoint verified and the right edge of its tree (the partial tile of each level: O(log n) hashes), so a
+# later run fetches only what was added. A rollback, a fork or a rewrite is reported with both signed
+# checkpoints as evidence, and the good checkpoint is never replaced.
+
+MONITOR_STATE_FORMAT = "fire-alarm-monitor-state-v1"
+TILE_WIDTH = 256
+_ED25519_NOTE_TYPE = b"\x01"
+_MAX_NOTE_BYTES = 1 << 20
+_MAX_BUNDLE_BYTES = TILE_WIDTH * (2 + 0xFFFF)
+_NOTE_NAME = re.compile(r"[^\s+\u2014]+")
+
+
+class MonitorError(Exception):
+    """What the monitor cannot check (bad input, state file or network): exit status 2, one line."""
+
+    def __init__(self, what: str, **fields: object) -> None:
+        super().__init__(_say("en", what, **fields))
+        self.what = what
+        self.fields = fields
+
+    def text(self, language: str) -> str:
+        return _say(language, self.what, **self.fields)
+
+
+class MonitorAlarm(Exception):
+    """What the monitor found wrong with the record (exit status 1): ``kind`` is rollback, fork or rewrite
+    (the record is not the one seen before, extended), tile, bundle or root (what is served does not give the
+    signed root), signature or origin (the checkpoint is not the log's)."""
+
+    def __init__(self, kind: str, **fields: object) -> None:
+        super().__init__(_say("en", "monitor " + kind, **fields))
+        self.kind = kind
+        self.fields = fields
+
+    def text(self, language: str) -> str:
+        fields = dict(self.fields)
+        detail = fields.pop("detail", None)
+        if isinstance(detail, tuple):  # (key, fields) of a nested message
+            fields["detail"] = _say(language, detail[0], **detail[1])
+        return _say(language, "monitor " + self.kind, **fields)
+
+
+@dataclass(frozen=True)
+class NoteVerifier:
+    """A signed-note verifier key for Ed25519: ``<name>+<hex key ID>+base64(0x01 || public key)``."""
+
+    name: str
+    key_id: bytes
+    public_key: bytes
+
+    def vkey(self) -> str:
+        encoded = base64.b64encode(_ED25519_NOTE_TYPE + self.public_key).decode("ascii")
+        return f"{self.name}+{self.key_id.hex()}+{encoded}"
+
+
+def note_key_id(name: str, public_key: bytes) -> bytes:
+    """The signed-note key ID of an Ed25519 key: SHA-256(name || 0x0A || 0x01 || key)[:4]."""
+    return hashlib.sha256(name.encode("utf-8") + b"\n" + _ED25519_NOTE_TYPE + public_key).digest()[:4]
+
+
+def parse_vkey(text: str) -> NoteVerifier:
+    """The Ed25519 verifier key ``text``; :class:`FormatError` unless well formed and a usable key."""
+    parts = text.strip().split("+", 2)  # the base64 may hold '+'
+    if len(parts) != 3 or not _NOTE_NAME.fullmatch(parts[0]) or not re.fullmatch(r"[0-9a-f]{8}", parts[1]):
+        raise FormatError("a verifier key is <name>+<8 hex digits of key ID>+<base64 key>")
+    material = _note_base64(parts[2], "the verifier key's key")
+    if len(material) != 33 or material[:1] != _ED25519_NOTE_TYPE:
+        raise FormatError("only Ed25519 verifier keys (type 0x01, 32 bytes) can sign a checkpoint")
+    public_key = material[1:]
+    point = _decode_point(public_key)
+    if point is None or _has_small_order(point):
+        raise FormatError("the verifier key is not a canonical Ed25519 key of large order")
+    if note_key_id(parts[0], public_key).hex() != parts[1]:
+        raise FormatError("the verifier key's ID does not match its name and key")
+    return NoteVerifier(parts[0], bytes.fromhex(parts[1]), public_key)
+
+
+@dataclass(frozen=True)
+class SignedCheckpoint:
+    """A C2SP checkpoint (origin, size, root, extension lines) in a signed note, not yet verified."""
+
+    note: str
+    text: str
+    origin: str
+    size: int
+    root_hash: bytes
+    signatures: tuple[tuple[str, bytes, bytes], ...]  # (key name, key ID, signature)
+
+    def signed_by(self, verifier: NoteVerifier) -> bool:
+        """Whether a signature of the key verifies; a line with its name and ID that does not refuses all."""
+        found = False
+        for name, key_id, signature in self.signatures:
+            if name == verifier.name and key_id == verifier.key_id:
+                if not ed25519_verify(verifier.public_key, self.text.encode("utf-8"), signature):
+                    return False
+                found = True
+        return found
+
+
+def _note_base64(text: str, what: str) -> bytes:
+    try:
+        return base64.b64decode(text, validate=True)
+    except binascii.Error as error:
+        raise FormatError(f"{what} is not valid base64") from error
+
+
+def parse_checkpoint_note(note: str) -> SignedCheckpoint:
+    """Split a signed note into its checkpoint text and signature lines (signed-note, tlog-checkpoint)."""
+    if len(note.encode("utf-8")) > _MAX_NOTE_BYTES:
+        raise FormatError("the signed note is too large")
+    if any(ord(character) < 0x20 and character != "\n" for character in note):
+        raise FormatError("a signed note holds no control characters but line feeds")
+    split = note.rfind("\n\n")
+    if split < 0 or not note.endswith("\n"):
+        raise FormatError("a signed note is text, a blank line, then signature lines")
+    text = note[: split + 1]
+    signatures = []
+    for line in note[split + 2 :].split("\n")[:-1]:
+        match = re.fullmatch(r"\u2014 ([^\s+\u2014]+) ([A-Za-z0-9+/]+=*)", line)
+        if match is None:
+            raise FormatError(f"not a signature line: {line!r}")
+        raw = _note_base64(match.group(2), "a signature")
+        if len(raw) < 5:
+            raise FormatError("a signature is a 4-byte key ID and the signature")
+        signatures.append((match.group(1), raw[:4], raw[4:]))
+    if not signatures:
+        raise FormatError("a signed note has at least one signature line")
+    lines = text.split("\n")[:-1]
+    if len(lines) < 3 or not lines[0] or not re.fullmatch(r"0|[1-9][0-9]{0,18}", lines[1]):
+        raise FormatError("a checkpoint is the origin, the tree size and the root hash, one a line")
+    if int(lines[1]) >= 1 << 63:
+        raise FormatError("a checkpoint's tree size is below 2**63")
+    root = _note_base64(lines[2], "the checkpoint's root hash")
+    if len(root) != HASH_SIZE:
+        raise FormatError("the checkpoint's root hash is not 32 bytes")
+    return SignedCheckpoint(note, text, lines[0], int(lines[1]), root, tuple(signatures))
+
+
+def tile_path(level: object, index: int, width: int = TILE_WIDTH) -> str:
+    """A tile's path under ``<prefix>/tile/`` as tlog-tiles spells it: ``0/x001/234``, ``1/005.p/17``."""
+    groups = []
+    while True:
+        index, group = divmod(index, 1000)
+        groups.append(f"{group:03d}")
+        if not index:
+            break
+    groups.reverse()
+    path = "/".join([*("x" + group for group in groups[:-1]), groups[-1]])
+    return f"{level}/{path}" + ("" if width == TILE_WIDTH else f".p/{width}")
+
+
+def perfect_root(hashes: Sequence[bytes]) -> bytes:
+    """The root over a power-of-two number of hashes."""
+    level = list(hashes)
+    while len(level) > 1:
+        level = [node_hash(level[i], level[i + 1]) for i in range(0, len(level), 2)]
+    return level[0]
+
+
+def edge_root(edge: Sequence[Sequence[bytes]]) -> bytes:
+    """The root of a tree from its right edge: the hashes of the partial tile of each level, level 0 first.
+
+    The partial tile of level L holds ``(size >> 8L) % 256`` roots of subtrees of 256**L entries; split into
+    powers of two from the left, every level from the top, they are the tree's compact range.
+    """
+    pieces = []
+    for hashes in reversed(edge):
+        rest = list(hashes)
+        while rest:
+            count = 1 << (len(rest).bit_length() - 1)
+            pieces.append(perfect_root(rest[:count]))
+            rest = rest[count:]
+    if not pieces:
+        return EMPTY_ROOT
+    root = pieces[-1]
+    for left in reversed(pieces[:-1]):
+        root = node_hash(left, root)
+    return root
+
+
+def _edge_widths(size: int) -> list[int]:
+    widths, count = [], size
+    while count:
+        widths.append(count % TILE_WIDTH)
+        count //= TILE_WIDTH
+    return widths
+
+
+def _bundle_entries(data: bytes, path: str) -> list[bytes]:
+    entries, offset = [], 0
+    while offset < len(data):
+        if offset + 2 > len(data):
+            raise MonitorAlarm("bundle", path=path)
+        length = int.from_bytes(data[offset : offset + 2], "big")
+        if offset + 2 + length > len(data):
+            raise MonitorAlarm("bundle", path=path)
+        entries.append(data[offset + 2 : offset + 2 + length])
+        offset += 2 + length
+    return entries
+
+
+class RecordClient:
+    """Fetches the record's checkpoint, tiles and bundles over HTTP(S), remembering which paths it read."""
+
+    def __init__(self, url: str, language: str) -> None:
+        if not re.match(r"https?://[^\s/]+", url):
+            raise MonitorError("monitor bad url", url=url)
+        self.prefix = url if url.endswith("/") else url + "/"
+        self.language = language
+        self.fetched: list[str] = []
+        self.served_note: str | None = None  # the checkpoint as served, kept as evidence
+
+    def get(self, path: str, limit: int) -> bytes:
+        url = self.prefix + path
+        request = urllib.request.Request(  # noqa: S310 - the scheme is checked in __init__
+            url,
+            headers={
+                "Accept-Encoding": "gzip, identity",  # as tlog-tiles asks of clients
+                "Accept-Language": self.language,
+                "User-Agent": "fire-alarm-monitor",
+            },
+        )
+        try:
+            with urllib.request.urlopen(request, timeout=30) as response:  # noqa: S310
+                data = bytes(response.read(limit + 1))
+                if response.headers.get("Content-Encoding", "").strip().lower() == "gzip":
+                    inflater = zlib.decompressobj(16 + zlib.MAX_WBITS)
+                    data = inflater.decompress(data, limit + 1)
+        except urllib.error.HTTPError as error:
+            raise MonitorError("monitor http", url=url, status=error.code) from error
+        except (urllib.error.URLError, OSError, ValueError, zlib.error) as error:
+            raise MonitorError(
+                "monitor unreachable", url=url, reason=getattr(error, "reason", error)
+            ) from error
+        if len(data) > limit:
+            raise MonitorError("monitor too large", url=url)
+        self.fetched.append(path)
+        return data
+
+    def get_tile(self, level: object, index: int, width: int, limit: int) -> bytes | None:
+        """A hash tile or entry bundle (``level`` "entries"); when a partial one is gone, the full one, which
+        tlog-tiles lets a log serve instead once it filled (the caller keeps the first ``width``). None when
+        neither is served."""
+        widths = (width, TILE_WIDTH) if width < TILE_WIDTH else (width,)
+        for each in widths:
+            try:
+                return self.get("tile/" + tile_path(level, index, each), limit)
+            except MonitorError as error:
+                if error.what != "monitor http" or error.fields.get("status") != 404:
+                    raise
+        return None
+
+
+@dataclass(frozen=True)
+class MonitorState:
+    """What a monitor keeps between runs: the last checkpoint verified and its tree's right edge."""
+
+    record: str
+    vkey: str
+    checkpoint: SignedCheckpoint
+    edge: tuple[tuple[bytes, ...], ...]
+    checked_at: str
+    alarms: tuple[Mapping[str, object], ...] = ()
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "format": MONITOR_STATE_FORMAT,
+            "record": self.record,
+            "vkey": self.vkey,
+            "size": self.checkpoint.size,
+            "root_hash": self.checkpoint.root_hash.hex(),
+            "checkpoint": self.checkpoint.note,
+            "right_edge": [[value.hex() for value in level] for level in self.edge],
+            "checked_at": self.checked_at,
+            "alarms": list(self.alarms),
+        }
+
+
+def _load_state(path: Path, verifier: NoteVerifier) -> MonitorState | None:
+    """The state file, checked: its checkpoint signed by the key, its right edge giving that root."""
+    if not path.exists():
+        return None
+    try:
+        fields = _object(_read_json(path), "state file")
+        _check_format(fields, MONITOR_STATE_FORMAT)
+        checkpoint = parse_checkpoint_note(_text(fields, "checkpoint"))
+        edge_data = _required(fields, "right_edge")
+        if not isinstance(edge_data, list):
+            raise FormatError('"right_edge" must be a list of lists of hashes')
+        edge = tuple(_hashes({"level": level}, "level") for level in edge_data)
+        alarms = fields.get("alarms", [])
+        if not isinstance(alarms, list) or not all(isinstance(alarm, Mapping) for alarm in alarms):
+            raise FormatError('"alarms" must be a list of objects')
+        state = MonitorState(
+            record=_text(fields, "record"),
+            vkey=_text(fields, "vkey"),
+            checkpoint=checkpoint,
+            edge=edge,
+            checked_at=_text(fields, "checked_at"),
+            alarms=tuple(alarms),
+        )
+    except FormatError as error:
+        raise MonitorError("monitor bad state", path=path, reason=error) from error
+    if state.vkey != verifier.vkey() or not checkpoint.signed_by(verifier):
+        raise MonitorError("monitor other key", path=path)
+    widths = _edge_widths(checkpoint.size)
+    if [len(level) for level in edge] != widths or edge_root(edge) != checkpoint.root_hash:
+        raise MonitorError("monitor bad state", path=path, reason="its right edge does not give its root")
+    return state
+
+
+def _save_state(path: Path, state: MonitorState) -> None:
+    temporary = path.with_name(path.name + ".tmp")
+    try:
+        temporary.write_text(json.dumps(state.to_json(), indent=1, ensure_ascii=False) + "\n", "utf-8")
+        os.replace(temporary, path)
+    except OSError as error:
+        raise MonitorError("monitor cannot save", path=path, reason=error.strerror or error) from error
+
+
+def fetch_checkpoint(client: RecordClient, verifier: NoteVerifier) -> SignedCheckpoint:
+    """The record's checkpoint, its note signed by ``verifier`` and its origin the key's name."""
+    data = client.get("checkpoint", _MAX_NOTE_BYTES)
+    try:
+        client.served_note = data.decode("utf-8")
+        checkpoint = parse_checkpoint_note(client.served_note)
+    except (UnicodeDecodeError, FormatError) as error:
+        raise MonitorError("monitor bad note", url=client.prefix + "checkpoint", reason=error) from error
+    if not checkpoint.signed_by(verifier):
+        raise MonitorAlarm("signature", key=f"{verifier.name}+{verifier.key_id.hex()}")
+    if checkpoint.origin != verifier.name:
+        raise MonitorAlarm("origin", origin=checkpoint.origin, name=verifier.name)
+    return checkpoint
+
+
+def extend_tree(
+    client: RecordClient, old_size: int, old_edge: Sequence[Sequence[bytes]], new_size: int
+) -> tuple[tuple[tuple[bytes, ...], ...], int]:
+    """The right edge of the tree of ``new_size`` entries, from the one of ``old_size`` and what was added, and
+    how many new entries the log serves no bundle for.
+
+    Fetches the entry bundles from the one holding entry ``old_size`` and, at each level that grew, the tiles
+    from the old partial one: every new leaf hash is recomputed from its entry, every hash above from the
+    level below, and each must be in the tile served; the entries and hashes verified before must be there
+    unchanged. Raises :class:`MonitorAlarm` (kind rewrite, tile or bundle) otherwise. An entry bundle the log
+    does not serve (pruned, or older than the log's bundles) leaves its leaves to the level-0 tile.
+    """
+    base = old_size - old_size % TILE_WIDTH
+    leaves: list[bytes | None] = []
+    for index in range(base // TILE_WIDTH, -(-new_size // TILE_WIDTH)):
+        width = min(TILE_WIDTH, new_size - index * TILE_WIDTH)
+        name = tile_path("entries", index, width)
+        data = client.get_tile("entries", index, width, _MAX_BUNDLE_BYTES)
+        if data is None:
+            leaves += [None] * width
+            continue
+        entries = _bundle_entries(data, name)[:width]
+        if len(entries) != width:
+            raise MonitorAlarm("bundle", path=name)
+        leaves += [leaf_hash(entry) for entry in entries]
+    old_level = list(old_edge[0]) if old_edge else []
+    for position, was in enumerate(old_level):
+        if leaves[position] not in (None, was):
+            raise MonitorAlarm("rewrite", detail=("monitor entry changed", {"index": base + position}))
+    hashes: list[bytes | None] = [*old_level, *leaves[len(old_level) :]]
+    unpublished = hashes.count(None)
+
+    edge: list[tuple[bytes, ...]] = []
+    level = 0
+    while new_size >> (8 * level):
+        old_count, new_count = old_size >> (8 * level), new_size >> (8 * level)
+        base = old_count - old_count % TILE_WIDTH
+        for index in range(base // TILE_WIDTH, -(-new_count // TILE_WIDTH)) if new_count > old_count else ():
+            width = min(TILE_WIDTH, new_count - index * TILE_WIDTH)
+            name = tile_path(level, index, width)
+            data = client.get_tile(level, index, width, TILE_WIDTH * HASH_SIZE)
+            if data is None:
+                raise MonitorError("monitor http", url=client.prefix + "tile/" + name, status=404)
+            if len(data) < width * HASH_SIZE or len(data) % HASH_SIZE:
+                raise MonitorAlarm("tile", path=name)
+            start = index * TILE_WIDTH - base
+            for offset in range(width):
+                served = data[offset * HASH_SIZE : (offset + 1) * HASH_SIZE]
+                expected = hashes[start + offset]
+                if expected is None:  # an entry without a bundle: its leaf as the tile has it
+                    hashes[start + offset] = served
+                elif served != expected:
+                    if index * TILE_WIDTH + offset < old_count:
+                        raise MonitorAlarm("rewrite", detail=("monitor tile changed", {"path": name}))
+                    raise MonitorAlarm("tile", path=name)
+        known = [value for value in hashes if value is not None]
+        if len(known) != len(hashes):  # only at level 0, whose tiles always grow with the bundles
+            raise MonitorError("monitor http", url=client.prefix + "tile/0", status=404)
+        edge.append(tuple(known[len(known) - new_count % TILE_WIDTH :] if new_count % TILE_WIDTH else ()))
+        full = len(known) - len(known) % TILE_WIDTH
+        roots = [perfect_root(known[i : i + TILE_WIDTH]) for i in range(0, full, TILE_WIDTH)]
+        level += 1
+        hashes = [*(old_edge[level] if level < len(old_edge) else ()), *roots]
+    return tuple(edge), unpublished
+
+
+@dataclass(frozen=True)
+class MonitorRun:
+    """What one run found: the checkpoint verified now and the one before (None on a first run)."""
+
+    checkpoint: SignedCheckpoint
+    previous: SignedCheckpoint | None
+    edge: tuple[tuple[bytes, ...], ...]
+    unpublished: int = 0  # new entries the log serves no bundle for: their leaves taken from the tiles
+
+
+def monitor_once(client: RecordClient, verifier: NoteVerifier, state: MonitorState | None) -> MonitorRun:
+    """Check the record now against ``state``; :class:`MonitorAlarm` when it is not the record seen before
+    extended (its ``fields`` say how), :class:`MonitorError` when it cannot be checked."""
+    checkpoint = fetch_checkpoint(client, verifier)
+    previous = None if state is None else state.checkpoint
+    if previous is None or state is None:
+        edge, unpublished = extend_tree(client, 0, (), checkpoint.size)
+        if edge_root(edge) != checkpoint.root_hash:
+            raise MonitorAlarm("root", size=checkpoint.size)
+        return MonitorRun(checkpoint, None, edge, unpublished)
+    if checkpoint.size < previous.size:
+        raise MonitorAlarm("rollback", size=checkpoint.size, old=previous.size)
+    if checkpoint.size == previous.size:
+        if checkpoint.root_hash != previous.root_hash:
+            raise MonitorAlarm("fork", size=checkpoint.size)
+        return MonitorRun(checkpoint, previous, state.edge)
+    edge, unpublished = extend_tree(client, previous.size, state.edge, checkpoint.size)
+    if edge_root(edge) != checkpoint.root_hash:
+        raise MonitorAlarm(
+            "rewrite", detail=("monitor root differs", {"size": checkpoint.size, "old": previous.size})
+        )
+    return MonitorRun(checkpoint, previous, edge, unpublished)
+
+
+def _utc_now() -> str:
+    return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
+
+
+def _monitor_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="verify_receipt.py",
+        description="Monitor a Fire Alarm record (C2SP tlog-tiles): check each new signed checkpoint, "
+        "recompute the tree from the entries and alarm on any rollback, fork or rewrite.",
+    )
+    parser.add_argument("--monitor", required=True, metavar="URL", help="the record: https://PORTAL/record/")
+    parser.add_argument(
+        "--vkey", required=True, help="the log's verifier key <name>+<key ID>+<base64>, or a file holding it"
+    )
+    parser.add_argument(
+        "--state", type=Path, default=Path("monitor-state.json"), help="where to keep what was verified"
+    )
+    mode = parser.add_mutually_exclusive_group()
+    mode.add_argument("--once", action="store_true", help="check once and exit (the default)")
+    mode.add_argument("--interval", type=float, metavar="SECONDS", help="check again every SECONDS")
+    parser.add_argument("--lang", dest="language", choices=("zh", "en"), help="answer in Chinese or English")
+    parser.add_argument("--json", action="store_true", help="print a JSON report instead of text")
+    return parser
+
+
+def _read_vkey(value: str) -> NoteVerifier:
+    path = Path(value)
+    if "+" not in value and path.is_file():
+        try:
+            value = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as error:
+            raise MonitorError("monitor bad vkey", reason=error) from error
+    try:
+        return parse_vkey(value)
+    except FormatError as error:
+        raise MonitorError("monitor bad vkey", reason=error) from error
+
+
+def _monitor_round(arguments: argparse.Namespace, verifier: NoteVerifier, language: str) -> int:
+    client = RecordClient(arguments.monitor, language)
+    report: dict[str, object] = {"record": client.prefix}
+    state = None
+    try:
+        state = _load_state(arguments.state, verifier)
+        if state is not None and state.record.rstrip("/") != client.prefix.rstrip("/"):
+            raise MonitorError("monitor other record", path=arguments.state, record=state.record)
+        run = monitor_once(client, verifier, state)
+        _save_state(
+            arguments.state,
+            MonitorState(
+                record=client.prefix,
+                vkey=verifier.vkey(),
+                checkpoint=run.checkpoint,
+                edge=run.edge,
+                checked_at=_utc_now(),
+                alarms=() if state is None else state.alarms,
+            ),
+        )
+    except MonitorError as error:
+        report.update(ok=False, error=error.text(language), fetched=client.fetched)
+        _print_monitor(arguments, report, _say(language, "error", reason=error.text(language)))
+        return EXIT_BAD_INPUT
+    except MonitorAlarm as alarm:
+        previous = None if state is None else state.checkpoint.note
+        served = client.served_note
+        report.update(
+            ok=False,
+            problem=alarm.kind,
+            reason=alarm.text(language),
+            previous_checkpoint=previous,
+            checkpoint=served,
+            fetched=client.fetched,
+        )
+        seen = state is not None and any(
+            (alarm.kind, served) == (kept.get("problem"), kept.get("checkpoint")) for kept in state.alarms
+        )
+        if state is not None and not seen:  # the evidence is kept (once); the good checkpoint is not replaced
+            evidence = {
+                "at": _utc_now(),
+                "problem": alarm.kind,
+                "reason": alarm.text("en"),
+                "checkpoint": served,
+            }
+            try:
+                _save_state(arguments.state, _replace_alarms(state, (*state.alarms, evidence)))
+            except MonitorError as error:  # the alarm still stands, printed below
+                report["state_error"] = error.text(language)
+        lines = [_say(language, "failed", reason=alarm.text(language))]
+        if previous is not None:
+            lines += [_say(language, "monitor previous note"), previous]
+        if served is not None:
+            lines += [_say(language, "monitor served note"), served]
+        if "state_error" in report:
+            lines.append(_say(language, "error", reason=report["state_error"]))
+        _print_monitor(arguments, report, "\n".join(lines).rstrip("\n"))
+        return EXIT_FAILED
+
+    checkpoint, previous_checkpoint = run.checkpoint, run.previous
+    fields: dict[str, object] = {"url": client.prefix, "size": checkpoint.size, "state": arguments.state}
+    if previous_checkpoint is None:
+        headline = "monitor first"
+    elif previous_checkpoint.size == checkpoint.size:
+        headline = "monitor unchanged"
+    else:
+        headline = "monitor extends"
+        fields.update(old=previous_checkpoint.size, new=checkpoint.size - previous_checkpoint.size)
+    report.update(
+        ok=True,
+        size=checkpoint.size,
+        root_hash=checkpoint.root_hash.hex(),
+        previous_size=None if previous_checkpoint is None else previous_checkpoint.size,
+        entries_without_bundle=run.unpublished,
+        checkpoint=checkpoint.note,
+        fetched=client.fetched,
+    )
+    text = _say(language, headline, **fields)
+    if run.unpublished:
+        text += "\n  " + _say(language, "monitor unpublished", count=run.unpublished)
+    alarms = 0 if state is None else len(state.alarms)
+    report["earlier_alarms"] = alarms
+    if alarms:
+        text += "\n  " + _say(language, "monitor earlier alarms", count=alarms, path=arguments.state)
+    _print_monitor(arguments, report, text)
+    return EXIT_OK
+
+
+def _replace_alarms(state: MonitorState, alarms: tuple[Mapping[str, object], ...]) -> MonitorState:
+    return MonitorState(state.record, state.vkey, state.checkpoint, state.edge, state.checked_at, alarms)
+
+
+def _print_monitor(arguments: argparse.Namespace, report: Mapping[str, object], text: str) -> None:
+    if arguments.json:
+        print(json.dumps(report, indent=2, ensure_ascii=False), flush=True)
+    elif report.get("error"):
+        print(text, file=sys.stderr, flush=True)
+    else:
+        print(text, flush=True)
+
+
+def monitor_main(argv: Sequence[str] | None = None) -> int:
+    """``verify_receipt.py --monitor URL --vkey VKEY [--state FILE] [--once | --interval S] [--json]``."""
+    arguments = _monitor_parser().parse_args(argv)
+    language = arguments.language or _language(None, {})
+    try:
+        verifier = _read_vkey(arguments.vkey)
+        RecordClient(arguments.monitor, language)  # the URL is checked once, before any round
+    except MonitorError as error:
+        reason = error.text(language)
+        _print_monitor(arguments, {"ok": False, "error": reason}, _say(language, "error", reason=reason))
+        return EXIT_BAD_INPUT
+    if arguments.interval is None:
+        return _monitor_round(arguments, verifier, language)
+    if arguments.interval <= 0:
+        _monitor_parser().error("--interval must be positive")
+    try:
+        while True:
+            status = _monitor_round(arguments, verifier, language)
+            if status == EXIT_FAILED:
+                return (
+                    status  # an alarm stops the monitor: its evidence is printed and kept in the state file
+                )
+            time.sleep(arguments.interval)  # a portal out of reach is tried again next time
+    except KeyboardInterrupt:
+        return EXIT_OK
 
 
 if __name__ == "__main__":

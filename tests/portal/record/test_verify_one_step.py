@@ -6,18 +6,13 @@ from __future__ import annotations
 import html
 import http.cookiejar
 import json
-import os
 import re
 import shlex
 import subprocess
-import sys
 import urllib.parse
 import urllib.request
-from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
-import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
@@ -25,53 +20,9 @@ from sqlalchemy import select
 from portal.extensions import db
 from portal.models import Complaint
 from tests.factories import complaint_payload, file_via_api
+from tests.portal.record.standalone import download_verifier, run_verifier
 
-OLDEST_SUPPORTED = (3, 8)
 PHONE_BODY = "A1区人民路的路灯坏了三个月，晚上很危险。我的电话13912345678，可随时联系我。"
-
-
-def _version(interpreter: str) -> tuple[int, int] | None:
-    try:
-        found = subprocess.run(
-            [interpreter, "-c", "import sys; print(*sys.version_info[:2])"],
-            capture_output=True,
-            text=True,
-            timeout=30,
-            check=False,
-        )
-    except OSError:
-        return None
-    parts = found.stdout.split()
-    return (int(parts[0]), int(parts[1])) if found.returncode == 0 and len(parts) == 2 else None
-
-
-def _oldest_python() -> str | None:
-    """The oldest interpreter of 3.8 or later on this machine (pyenv's versions included), other than ours."""
-    candidates = [f"python3.{minor}" for minor in range(8, sys.version_info[1])]
-    pyenv = Path(os.environ.get("PYENV_ROOT", Path.home() / ".pyenv")) / "versions"
-    candidates += sorted(str(path) for path in pyenv.glob("3.*/bin/python3"))
-    found = [(version, path) for path in candidates if (version := _version(path)) is not None]
-    older = [(v, p) for v, p in found if OLDEST_SUPPORTED <= v < sys.version_info[:2]]
-    return min(older)[1] if older else None
-
-
-def _interpreters() -> Iterator[Any]:
-    yield pytest.param(sys.executable, id="this-python")
-    oldest = _oldest_python()
-    if oldest is not None:
-        yield pytest.param(oldest, id="oldest-python")
-    elif os.environ.get("CI") == "true":
-        # The verifier promises Python 3.8 and later: CI must run it on an older one than the portal's.
-        yield pytest.param(None, id="oldest-python")
-    else:
-        yield pytest.param(None, id="oldest-python", marks=pytest.mark.skip(reason="no Python 3.8-3.10 here"))
-
-
-@pytest.fixture(params=list(_interpreters()))
-def python(request: pytest.FixtureRequest) -> str:
-    if request.param is None:
-        pytest.fail("CI needs a Python from 3.8 to 3.10 to run the verifier on (pyenv's are looked at too)")
-    return str(request.param)
 
 
 def _file_through_the_form(portal: str, folder: Path, language: str = "zh", **overrides: str) -> Path:
@@ -88,40 +39,20 @@ def _file_through_the_form(portal: str, folder: Path, language: str = "zh", **ov
     return path
 
 
-def _verifier(client: FlaskClient, folder: Path) -> Path:
-    script = folder / "verify_receipt.py"
-    with client.get("/ledger/verify_receipt.py") as response:  # closes the file it sends
-        script.write_bytes(response.get_data())
-    return script
-
-
-def _run(python: str, script: Path, *arguments: str) -> subprocess.CompletedProcess[str]:
-    # -I -S: no site-packages, no project on the path, as on a journalist's laptop.
-    return subprocess.run(
-        [python, "-I", "-S", str(script), *arguments],
-        capture_output=True,
-        text=True,
-        encoding="utf-8",
-        cwd=script.parent,
-        timeout=120,
-        check=False,
-    )
-
-
 def test_the_downloaded_receipt_verifies_with_one_command(
     live_server: str, client: FlaskClient, tmp_path: Path, python: str
 ) -> None:
     _file_through_the_form(live_server, tmp_path)
     file_via_api(client)  # the record grows after filing: the check must relate the two heads
-    script = _verifier(client, tmp_path)
+    script = download_verifier(client, tmp_path)
 
-    result = _run(python, script, "receipt.json")
+    result = run_verifier(python, script, "receipt.json")
     assert result.returncode == 0, result.stdout + result.stderr
     # Filed in Chinese: the answer is in Chinese, and names every check it ran.
     assert result.stdout.startswith("通过：第 0 号条目在已公布、已签名的火警记录之中。"), result.stdout
     for check in ("published head signature", "inclusion", "consistency", "text fingerprint", "public text"):
         assert f"[通过] {check}:" in result.stdout, result.stdout
-    english = _run(python, script, "receipt.json", "--lang", "en", "--json")
+    english = run_verifier(python, script, "receipt.json", "--lang", "en", "--json")
     report = json.loads(english.stdout)
     assert report["ok"] is True
     assert report["against_published_head"] is True
@@ -132,8 +63,8 @@ def test_hidden_personal_details_pass_and_a_rewritten_text_fails(
     live_server: str, app: Flask, client: FlaskClient, tmp_path: Path, python: str
 ) -> None:
     receipt = _file_through_the_form(live_server, tmp_path, language="en", body=PHONE_BODY)
-    script = _verifier(client, tmp_path)
-    redacted = _run(python, script, str(receipt))
+    script = download_verifier(client, tmp_path)
+    redacted = run_verifier(python, script, str(receipt))
     assert redacted.returncode == 0, redacted.stdout + redacted.stderr
     assert "except personal details it hid" in redacted.stdout  # filed in English: answered in English
 
@@ -143,7 +74,7 @@ def test_hidden_personal_details_pass_and_a_rewritten_text_fails(
         assert complaint is not None
         complaint.body = PHONE_BODY.replace("三个月", "三天")  # an operator "softens" the complaint
         db.session.commit()
-    rewritten = _run(python, script, str(receipt), "--lang", "zh")
+    rewritten = run_verifier(python, script, str(receipt), "--lang", "zh")
     assert rewritten.returncode == 1, rewritten.stdout
     assert rewritten.stdout.startswith("未通过：平台公开显示的文本不是您提交的"), rewritten.stdout
 
@@ -160,9 +91,9 @@ def test_offline_from_saved_files(live_server: str, client: FlaskClient, tmp_pat
     (tmp_path / "status.json").write_text(
         client.get(f"/api/v1/complaints/{code}").get_data(as_text=True), encoding="utf-8"
     )
-    script = _verifier(client, tmp_path)
+    script = download_verifier(client, tmp_path)
     arguments = ["receipt.json", "--offline", "--proof-file", "proof.json", "--status-file", "status.json"]
-    result = _run(python, script, *arguments, "--json")
+    result = run_verifier(python, script, *arguments, "--json")
     assert result.returncode == 0, result.stdout + result.stderr
     assert [check["name"] for check in json.loads(result.stdout)["checks"]][-3:] == [
         "consistency",
@@ -171,8 +102,8 @@ def test_offline_from_saved_files(live_server: str, client: FlaskClient, tmp_pat
     ]
     # Without the proof it checks the receipt alone and says how to go further; with a portal that does not
     # answer, it says so (status 2), never a traceback.
-    assert _run(python, script, "receipt.json", "--offline").returncode == 0
-    unreachable = _run(python, script, "receipt.json", "--portal", "http://127.0.0.1:9")
+    assert run_verifier(python, script, "receipt.json", "--offline").returncode == 0
+    unreachable = run_verifier(python, script, "receipt.json", "--portal", "http://127.0.0.1:9")
     assert unreachable.returncode == 2
     assert unreachable.stderr.startswith("无法检查："), unreachable.stderr
     assert "Traceback" not in unreachable.stderr
