@@ -27,6 +27,7 @@ from werkzeug.serving import make_server
 from portal.app import create_app
 from portal.extensions import db
 from portal.jurisdiction.demo import seed_demo
+from tests.mailbox import Mailbox, smtp_server
 from tests.services import postgres_server_url, redis_url_or_skip
 
 PG_DATABASE_ENV = "TEST_DATABASE_URL"
@@ -192,6 +193,13 @@ def live_server(app: Flask) -> Iterator[str]:
     finally:
         server.shutdown()
         thread.join(timeout=5)
+
+
+@pytest.fixture
+def mailbox() -> Iterator[Mailbox]:
+    """A real SMTP server (aiosmtpd) on a free port of localhost, holding what the portal sends."""
+    with smtp_server() as server:
+        yield server
 
 
 @pytest.fixture

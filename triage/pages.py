@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from flask import abort, flash, jsonify, redirect, render_template, request, url_for
@@ -142,29 +143,43 @@ def _other_forms(complaint: Complaint) -> tuple[RoutingForm, MisconductReviewFor
     return _routing_form(complaint), MisconductReviewForm(prefix="misconduct")
 
 
+def _duplicate_action(
+    complaint: Complaint,
+    form: LinkDuplicateForm | UnlinkDuplicateForm,
+    act: Callable[[], Complaint],
+    said: Callable[[Complaint], str],
+) -> str | Response | tuple[str, int]:
+    """Link or unlink at the desk: the form again with what is wrong, or the item page with what was done."""
+    forms = {"link": form} if isinstance(form, LinkDuplicateForm) else {"unlink": form}
+    if not form.validate_on_submit():
+        return _render(complaint, *_other_forms(complaint), **forms), 422
+    try:
+        master = act()
+    except Refusal as refusal:
+        status = show_refusal(form, refusal)
+        return _render(complaint, *_other_forms(complaint), **forms), status
+    commit()
+    flash(said(master))
+    return redirect(url_for("triage_desk.item", code=complaint.tracking_code))
+
+
 @desk.post("/<code>/link")
 @requires_role(Role.TRIAGE)
 def link_duplicate(code: str) -> str | Response | tuple[str, int]:
     complaint = _complaint_or_404(code)
     form = LinkDuplicateForm(prefix="link")
-    if form.validate_on_submit():
-        try:
-            master = duplicates.link(
-                complaint, form.master.data, reason=form.reason.data, actor=current_user.actor
-            )
-        except Refusal as refusal:
-            status = show_refusal(form, refusal)
-            return _render(complaint, *_other_forms(complaint), link=form), status
-        commit()
-        flash(
-            _(
-                "Linked: %(code)s is handled together with %(master)s. Both records say so.",
-                code=complaint.tracking_code,
-                master=master.tracking_code,
-            )
-        )
-        return redirect(url_for("triage_desk.item", code=complaint.tracking_code))
-    return _render(complaint, *_other_forms(complaint), link=form), 422
+    return _duplicate_action(
+        complaint,
+        form,
+        lambda: duplicates.link(
+            complaint, form.master.data, reason=form.reason.data, actor=current_user.actor
+        ),
+        lambda master: _(
+            "Linked: %(code)s is handled together with %(master)s. Both records say so.",
+            code=complaint.tracking_code,
+            master=master.tracking_code,
+        ),
+    )
 
 
 @desk.post("/<code>/unlink")
@@ -172,22 +187,16 @@ def link_duplicate(code: str) -> str | Response | tuple[str, int]:
 def unlink_duplicate(code: str) -> str | Response | tuple[str, int]:
     complaint = _complaint_or_404(code)
     form = UnlinkDuplicateForm(prefix="unlink")
-    if form.validate_on_submit():
-        try:
-            master = duplicates.unlink(complaint, reason=form.reason.data, actor=current_user.actor)
-        except Refusal as refusal:
-            status = show_refusal(form, refusal)
-            return _render(complaint, *_other_forms(complaint), unlink=form), status
-        commit()
-        flash(
-            _(
-                "Unlinked: %(code)s is no longer handled together with %(master)s.",
-                code=complaint.tracking_code,
-                master=master.tracking_code,
-            )
-        )
-        return redirect(url_for("triage_desk.item", code=complaint.tracking_code))
-    return _render(complaint, *_other_forms(complaint), unlink=form), 422
+    return _duplicate_action(
+        complaint,
+        form,
+        lambda: duplicates.unlink(complaint, reason=form.reason.data, actor=current_user.actor),
+        lambda master: _(
+            "Unlinked: %(code)s is no longer handled together with %(master)s.",
+            code=complaint.tracking_code,
+            master=master.tracking_code,
+        ),
+    )
 
 
 @desk.post("/<code>/routing")

@@ -4,7 +4,6 @@ counted on accountability."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -14,15 +13,9 @@ from flask.testing import FlaskClient, FlaskCliRunner
 
 from portal.domain import Role
 from tests.factories import bearer
-from tests.mailbox import Mailbox, smtp_server
+from tests.mailbox import Mailbox
 
 EMAIL = "reporter@example.org"
-
-
-@pytest.fixture
-def mailbox() -> Iterator[Mailbox]:
-    with smtp_server() as server:
-        yield server
 
 
 @pytest.fixture

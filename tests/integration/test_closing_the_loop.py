@@ -4,7 +4,6 @@ answers "not fixed" from the mail's link and sees the reopened round. Every expe
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
@@ -14,7 +13,7 @@ from flask.testing import FlaskClient
 
 from portal.domain import Role
 from tests.factories import bearer
-from tests.mailbox import Mailbox, links_in, smtp_server, text_of
+from tests.mailbox import Mailbox, links_in, text_of
 
 EMAIL = "li.ming@example.org"
 COMPLAINT = {
@@ -22,12 +21,6 @@ COMPLAINT = {
     "body": "Three streetlights at the Renmin Road and Jianshe Road junction have been dark since August.",
     "division": "XD-A1",
 }
-
-
-@pytest.fixture
-def mailbox() -> Iterator[Mailbox]:
-    with smtp_server() as server:
-        yield server
 
 
 @pytest.fixture
