@@ -1371,8 +1371,10 @@ def parse_checkpoint_note(note: str) -> SignedCheckpoint:
     return SignedCheckpoint(note, text, lines[0], int(lines[1]), root, tuple(signatures))
 
 
-def tile_path(level: object, index: int, width: int = TILE_WIDTH) -> str:
-    """A tile's path under ``<prefix>/tile/`` as tlog-tiles spells it: ``0/x001/234``, ``1/005.p/17``."""
+def encode_index(index: int) -> str:
+    """``N`` as tlog-tiles spells it in a path: 3-digit groups, all but the last prefixed ``x``."""
+    if index < 0:
+        raise ValueError("a tile index is non-negative")
     groups = []
     while True:
         index, group = divmod(index, 1000)
@@ -1380,8 +1382,12 @@ def tile_path(level: object, index: int, width: int = TILE_WIDTH) -> str:
         if not index:
             break
     groups.reverse()
-    path = "/".join([*("x" + group for group in groups[:-1]), groups[-1]])
-    return f"{level}/{path}" + ("" if width == TILE_WIDTH else f".p/{width}")
+    return "/".join([*("x" + group for group in groups[:-1]), groups[-1]])
+
+
+def tile_path(level: object, index: int, width: int = TILE_WIDTH) -> str:
+    """A tile's path under ``<prefix>/tile/`` as tlog-tiles spells it: ``0/x001/234``, ``1/005.p/17``."""
+    return f"{level}/{encode_index(index)}" + ("" if width == TILE_WIDTH else f".p/{width}")
 
 
 def perfect_root(hashes: Sequence[bytes]) -> bytes:

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from portal.record.merkle import _consistency_ranges, _inclusion_ranges, _perfect_levels
-from portal.record.proofs import EMPTY_ROOT, HASH_SIZE, NODE_PREFIX_STATE, node_hash
+from portal.record.proofs import EMPTY_ROOT, HASH_SIZE, NODE_PREFIX_STATE, encode_index, node_hash
 
 TILE_HEIGHT = 8
 TILE_WIDTH = 1 << TILE_HEIGHT
@@ -37,22 +37,7 @@ class TileError(ValueError):
     """A tile is missing, too narrow or malformed: the stored tree does not hold what the log's size says."""
 
 
-# --- Paths -----------------------------------------------------------------------------------------------
-
-
-def encode_index(index: int) -> str:
-    """``N`` as tlog-tiles spells it in a path: 3-digit groups, all but the last prefixed ``x``."""
-    if index < 0:
-        raise ValueError("a tile index is non-negative")
-    groups = []
-    while True:
-        index, group = divmod(index, 1000)
-        groups.append(f"{group:03d}")
-        if not index:
-            break
-    groups.reverse()
-    return "/".join([*(f"x{group}" for group in groups[:-1]), groups[-1]])
-
+# --- Paths (the encoding itself is the stand-alone verifier's: proofs.encode_index) -----------------------
 
 _INDEX_PATH = re.compile(r"((?:x\d{3}/)*)(\d{3})(?:\.p/([1-9]\d{0,2}))?", re.ASCII)
 
