@@ -55,7 +55,8 @@ def _since_size() -> int | None:
     raw = request.args.get("from")
     if raw is None:
         return None
-    if not raw.isdigit() or not 1 <= int(raw) <= 2**53:
+    # ASCII digits only: "²".isdigit() holds, and int() then refuses it.
+    if not (raw.isascii() and raw.isdigit() and len(raw) <= 16) or int(raw) < 1:
         raise validation_failed({"from": [_("Give the size of an earlier tree head, e.g. ?from=42.")]})
     return int(raw)
 
@@ -95,7 +96,7 @@ def proof(code: str) -> Response:
 @lookup_limit
 def consistency() -> Response:
     raw = request.args.get("from", "")
-    if not raw.isdigit():
+    if not (raw.isascii() and raw.isdigit() and len(raw) <= 16):
         raise validation_failed({"from": [_("Give the size of an earlier tree head, e.g. ?from=42.")]})
     try:
         tree_head, path = record_store.consistency_to_current(int(raw))

@@ -87,6 +87,7 @@ import argparse
 import base64
 import binascii
 import hashlib
+import http.client
 import json
 import os
 import re
@@ -716,7 +717,10 @@ def verify_receipt(
 
 # What the portal puts where it hid personal data from the public text: a bracketed label without digits, such
 # as [电话已隐去] or [phone hidden].
-_REDACTION_LABEL = re.compile(r"\[[^\[\]0-9０-９]+\]")
+_REDACTION_LABEL = re.compile(r"(\[[^\[\]0-9０-９]+\])")
+# What one label may stand for: a phone number, an ID or card number, an address of mail, a name or a detail staff
+# hid. Never a line break, never a paragraph.
+_HIDDEN_SPAN = "[^\n]{1,80}?"
 
 
 def content_fingerprint(salt: str, title: str, body: str) -> str:
@@ -726,9 +730,9 @@ def content_fingerprint(salt: str, title: str, body: str) -> str:
 
 def shown_as_redacted(public: str, filed: str) -> bool:
     """Whether ``public`` is ``filed`` with nothing changed except spans replaced by redaction labels."""
-    parts = _REDACTION_LABEL.split(public)
+    parts = _REDACTION_LABEL.split(public)  # text, label, text, label, ..., text
     pattern = "".join(
-        re.escape(part) if index % 2 == 0 else f"(?:{re.escape(part)}|.+?)"
+        re.escape(part) if index % 2 == 0 else f"(?:{re.escape(part)}|{_HIDDEN_SPAN})"
         for index, part in enumerate(parts)
     )
     return re.fullmatch(pattern, filed, flags=re.DOTALL) is not None
@@ -902,24 +906,71 @@ def _read_public_key(value: str) -> bytes:
     return parse_public_key(value)
 
 
-def _fetch_json(url: str, language: str) -> object:
-    request = urllib.request.Request(  # noqa: S310 - the scheme is checked in _portal_url
-        url,
-        headers={
-            "Accept": "application/json",
-            "Accept-Language": language,
-            "User-Agent": "fire-alarm-verify-receipt",
-        },
-    )
+class PortalRefused(Exception):
+    """The portal answered that the record or the complaint's row is damaged: a failed check, not bad input."""
+
+    def __init__(self, english: str, chinese: str) -> None:
+        super().__init__(english)
+        self.said = (english, chinese)
+
+
+# What the portal's refusals mean to the citizen checking a receipt.
+_REFUSALS = {
+    "record_damaged": (
+        "the portal says its stored record no longer matches its signed heads: entries were removed or altered",
+        "平台答复：其存储的记录与已签名的树头不再一致，有条目被删除或改动",
+    ),
+    "row_altered": (
+        "the portal refuses to show this complaint: its stored data was changed outside the portal",
+        "平台拒绝显示这件投诉：其存储的数据在平台之外被改动过",
+    ),
+}
+
+
+# Asked for a proof from the head in the receipt, the portal answers 422 when its record is smaller than that head.
+_ROLLED_BACK = (
+    422,
+    (
+        "the portal's record is now smaller than the head signed in your receipt: it was rolled back",
+        "平台现在的记录比您回执中签名的树头还小：记录被回滚过",
+    ),
+)
+
+
+def _refusal_code(error: urllib.error.HTTPError) -> str | None:
     try:
+        body = json.loads(error.read(65536).decode("utf-8"))
+    except (ValueError, OSError):
+        return None
+    found = body.get("error") if isinstance(body, dict) else None
+    code = found.get("code") if isinstance(found, dict) else None
+    return code if isinstance(code, str) else None
+
+
+def _fetch_json(url: str, language: str, refused: tuple[int, tuple[str, str]] | None = None) -> object:
+    """The JSON the portal answers; ``refused`` names an HTTP status that means a failed check, and what it says."""
+    try:
+        request = urllib.request.Request(  # noqa: S310 - the scheme is checked in _portal_url
+            url,
+            headers={
+                "Accept": "application/json",
+                "Accept-Language": language,
+                "User-Agent": "fire-alarm-verify-receipt",
+            },
+        )
         with urllib.request.urlopen(request, timeout=30) as response:  # noqa: S310
             return json.loads(response.read().decode("utf-8"))
     except urllib.error.HTTPError as error:
-        raise FormatError(f"{url} answered HTTP {error.code}") from error
-    except (urllib.error.URLError, OSError) as error:
+        code = _refusal_code(error)
+        if code in _REFUSALS:
+            raise PortalRefused(*_REFUSALS[code]) from error
+        if refused is not None and error.code == refused[0]:
+            raise PortalRefused(*refused[1]) from error
+        raise FormatError(f"{url} answered HTTP {error.code}" + (f" ({code})" if code else "")) from error
+    except (urllib.error.URLError, OSError, http.client.HTTPException) as error:
         raise FormatError(f"cannot reach {url}: {getattr(error, 'reason', error)}") from error
-    except ValueError as error:
-        raise FormatError(f"{url} did not answer with JSON: {error}") from error
+    except ValueError as error:  # a malformed address, or an answer that is not JSON
+        raise FormatError(f"{url}: {error}") from error
 
 
 def _portal_url(value: object) -> str:
@@ -976,7 +1027,10 @@ def _gather(arguments: argparse.Namespace, fields: Mapping[str, object], languag
     elif portal is not None:
         since = "" if receipt.tree_head is None else f"?from={receipt.tree_head.size}"
         document = _object(
-            _fetch_json(f"{portal}/api/v1/ledger/proof/{code}{since}", language), "proof document"
+            _fetch_json(
+                f"{portal}/api/v1/ledger/proof/{code}{since}", language, _ROLLED_BACK if since else None
+            ),
+            "proof document",
         )
     if document is not None:
         head = TreeHead.from_json(_required(document, "tree_head"))
@@ -988,7 +1042,13 @@ def _gather(arguments: argparse.Namespace, fields: Mapping[str, object], languag
             ("given with --public-key", "由 --public-key 给出"),
         )
     elif isinstance(fields.get("public_key"), str):
-        key, source = parse_public_key(str(fields["public_key"])), ("from the receipt file", "取自回执文件")
+        key, source = (
+            parse_public_key(str(fields["public_key"])),
+            (
+                "from the receipt file: compare it with the key the portal publishes on /ledger",
+                "取自回执文件：请与平台在 /ledger 页公布的公钥比对",
+            ),
+        )
     elif document is not None and isinstance(document.get("public_key"), str):
         key = parse_public_key(str(document["public_key"]))
         source = (
@@ -1195,6 +1255,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         else:
             print(_say(language, "error", reason=error), file=sys.stderr)
         return EXIT_BAD_INPUT
+    except PortalRefused as refusal:
+        refused = refusal.said[1] if language == "zh" else refusal.said[0]
+        if arguments.json:
+            print(json.dumps({"ok": False, "reason": refused, "checks": []}, ensure_ascii=False))
+        else:
+            print(_say(language, "failed", reason=refused))
+        return EXIT_FAILED
 
     verification = _verify(inputs)
     failed = verification.failed
@@ -1453,15 +1520,15 @@ class RecordClient:
 
     def get(self, path: str, limit: int) -> bytes:
         url = self.prefix + path
-        request = urllib.request.Request(  # noqa: S310 - the scheme is checked in __init__
-            url,
-            headers={
-                "Accept-Encoding": "gzip, identity",  # as tlog-tiles asks of clients
-                "Accept-Language": self.language,
-                "User-Agent": "fire-alarm-monitor",
-            },
-        )
         try:
+            request = urllib.request.Request(  # noqa: S310 - the scheme is checked in __init__
+                url,
+                headers={
+                    "Accept-Encoding": "gzip, identity",  # as tlog-tiles asks of clients
+                    "Accept-Language": self.language,
+                    "User-Agent": "fire-alarm-monitor",
+                },
+            )
             with urllib.request.urlopen(request, timeout=30) as response:  # noqa: S310
                 data = bytes(response.read(limit + 1))
                 if response.headers.get("Content-Encoding", "").strip().lower() == "gzip":
@@ -1469,7 +1536,7 @@ class RecordClient:
                     data = inflater.decompress(data, limit + 1)
         except urllib.error.HTTPError as error:
             raise MonitorError("monitor http", url=url, status=error.code) from error
-        except (urllib.error.URLError, OSError, ValueError, zlib.error) as error:
+        except (urllib.error.URLError, OSError, ValueError, zlib.error, http.client.HTTPException) as error:
             raise MonitorError(
                 "monitor unreachable", url=url, reason=getattr(error, "reason", error)
             ) from error

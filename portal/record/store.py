@@ -499,8 +499,8 @@ def prove(event: Event, head: TreeHead, since_size: int | None = None) -> EntryP
     head signed right after the entry."""
     assert event.seq is not None  # only appended events are looked up
     filing_size = event.seq + 1 if since_size is None else since_size
-    if filing_size < 1:
-        raise ValueError("since_size must be at least 1")
+    if not 1 <= filing_size <= _record_size():
+        raise ValueError("since_size must be between 1 and the record's size")
     if head.size < max(filing_size, event.seq + 1):
         head = covering_head(max(filing_size, event.seq + 1))
     view = _view_of(head, leaf_index=event.seq, old_size=filing_size)
@@ -521,7 +521,18 @@ def prove(event: Event, head: TreeHead, since_size: int | None = None) -> EntryP
         raise RecordDamaged(str(error)) from error
 
 
+def _record_size() -> int:
+    """How many entries the record holds, read without the append lock (a public GET never waits on appends).
+
+    Sizes asked for in a URL are checked against it before anything is signed: a size the record never had must
+    not make an anonymous request take the lock and sign a head."""
+    state = db.session.get(LedgerState, STATE_ID)
+    return state.size if state is not None else 0
+
+
 def consistency_to_current(from_size: int) -> tuple[TreeHead, Sequence[bytes]]:
+    if not 1 <= from_size <= _record_size():
+        raise ValueError("from must be between 1 and the record's size")
     head = current_head()
     if from_size > head.size:
         head = covering_head(from_size)

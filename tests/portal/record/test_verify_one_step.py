@@ -13,6 +13,7 @@ import urllib.parse
 import urllib.request
 from pathlib import Path
 
+import sqlalchemy as sa
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
@@ -59,6 +60,15 @@ def test_the_downloaded_receipt_verifies_with_one_command(
     assert report["checks"][-1]["detail"] == "the portal shows your text unchanged"
 
 
+def _set_body(app: Flask, code: str, body: str) -> None:
+    """Through the portal's own session: the row is sealed again, as a change by the portal itself would be."""
+    with app.app_context():
+        complaint = db.session.scalar(select(Complaint).where(Complaint.tracking_code == code))
+        assert complaint is not None
+        complaint.body = body
+        db.session.commit()
+
+
 def test_hidden_personal_details_pass_and_a_rewritten_text_fails(
     live_server: str, app: Flask, client: FlaskClient, tmp_path: Path, python: str
 ) -> None:
@@ -69,14 +79,42 @@ def test_hidden_personal_details_pass_and_a_rewritten_text_fails(
     assert "except personal details it hid" in redacted.stdout  # filed in English: answered in English
 
     code = json.loads(receipt.read_text(encoding="utf-8"))["tracking_code"]
-    with app.app_context():
-        complaint = db.session.scalar(select(Complaint).where(Complaint.tracking_code == code))
-        assert complaint is not None
-        complaint.body = PHONE_BODY.replace("三个月", "三天")  # an operator "softens" the complaint
-        db.session.commit()
-    rewritten = run_verifier(python, script, str(receipt), "--lang", "zh")
-    assert rewritten.returncode == 1, rewritten.stdout
-    assert rewritten.stdout.startswith("未通过：平台公开显示的文本不是您提交的"), rewritten.stdout
+    # Changed before the hidden phone number, and after it: neither passes for a redaction.
+    for softened in (PHONE_BODY.replace("三个月", "三天"), PHONE_BODY.replace("可随时联系我", "问题已解决")):
+        _set_body(app, code, softened)
+        rewritten = run_verifier(python, script, str(receipt), "--lang", "zh")
+        assert rewritten.returncode == 1, rewritten.stdout
+        assert rewritten.stdout.startswith("未通过：平台公开显示的文本不是您提交的"), rewritten.stdout
+
+
+def test_a_row_rewritten_in_the_database_fails_the_check(
+    live_server: str, app: Flask, client: FlaskClient, tmp_path: Path, python: str
+) -> None:
+    receipt = _file_through_the_form(live_server, tmp_path)
+    code = json.loads(receipt.read_text(encoding="utf-8"))["tracking_code"]
+    with app.app_context(), db.engine.begin() as connection:
+        connection.execute(
+            sa.text("UPDATE complaints SET body = '已解决，谢谢。' WHERE tracking_code = :code"),
+            {"code": code},
+        )
+    script = download_verifier(client, tmp_path)
+    result = run_verifier(python, script, str(receipt))
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert result.stdout.startswith("未通过：平台拒绝显示这件投诉：其存储的数据在平台之外被改动过"), (
+        result.stdout
+    )
+
+
+def test_a_portal_address_that_cannot_be_asked_is_input_trouble_not_a_traceback(
+    live_server: str, client: FlaskClient, tmp_path: Path, python: str
+) -> None:
+    receipt = _file_through_the_form(live_server, tmp_path)
+    script = download_verifier(client, tmp_path)
+    for portal in ("http://x:notaport", "http://[bad", "http://a b.example"):
+        result = run_verifier(python, script, str(receipt), "--portal", portal, "--lang", "en")
+        assert result.returncode == 2, (portal, result.stdout, result.stderr)
+        assert result.stderr.startswith("ERROR:"), result.stderr
+        assert "Traceback" not in result.stderr
 
 
 def test_offline_from_saved_files(live_server: str, client: FlaskClient, tmp_path: Path, python: str) -> None:
@@ -115,7 +153,7 @@ def test_the_proof_starts_where_the_citizens_head_is(client: FlaskClient) -> Non
         file_via_api(client)
     document = client.get(f"/api/v1/ledger/proof/{code}?from=3").get_json()
     assert document["proof"]["consistency_from_size"] == 3
-    for bad in ("0", "x", "99999"):
+    for bad in ("0", "x", "99999", "²", "9" * 20):
         answer = client.get(f"/api/v1/ledger/proof/{code}?from={bad}", headers={"Accept-Language": "en"})
         assert answer.status_code == 422, (bad, answer.get_json())
         assert "earlier tree head" in answer.get_json()["error"]["message"] + json.dumps(answer.get_json())
