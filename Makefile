@@ -38,7 +38,7 @@ translations: $(STAMP) ## Compile the message catalogues (.po -> .mo)
 
 db: translations ## Create or upgrade the database and load the demo jurisdiction
 	$(FLASK) db upgrade
-	$(FLASK) ledger seal --unsealed  # rows from before sealed rows: sealed once, then every change seals
+	-$(FLASK) ledger seal --unsealed  # rows from before sealed rows, sealed once; a refusal names tampering, not a reason to stop
 	$(FLASK) seed demo
 
 model: db ## Train the default classifier from the seed corpus if no model is active
@@ -50,7 +50,7 @@ run: model ## Fresh machine -> the site on http://127.0.0.1:5000 with demo data
 
 serve: serve-settings translations ## Production: gunicorn, the main and media rq workers (needs DATABASE_URL, REDIS_URL)
 	$(FLASK) db upgrade
-	$(FLASK) ledger seal --unsealed
+	-$(FLASK) ledger seal --unsealed
 	@mkdir -p "$(PROMETHEUS_MULTIPROC_DIR)" && find "$(PROMETHEUS_MULTIPROC_DIR)" -maxdepth 1 -name '*.db' -delete
 	PATH="$(CURDIR)/$(BIN):$$PATH" PROMETHEUS_MULTIPROC_DIR="$(PROMETHEUS_MULTIPROC_DIR)" LOG_FORMAT="$${LOG_FORMAT:-json}" \
 	  exec $(BIN)/python -m portal.ops.serve --procfile Procfile  # exec: a SIGTERM to make reaches the processes

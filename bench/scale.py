@@ -35,12 +35,14 @@ from flask import Flask
 from sqlalchemy import event
 
 from escalation.accountability import refresh_figures
+from escalation.models import Case
 from portal.app import create_app
 from portal.auth.accounts import hash_password, issue_token
 from portal.complaints.codes import ALPHABET
 from portal.extensions import db
 from portal.jurisdiction.demo import seed_demo
-from portal.models import Bureau, OversightBody, Role, StaffUser
+from portal.models import Bureau, Complaint, OversightBody, Role, StaffUser
+from portal.record import seals
 
 NOW = datetime.now(UTC).replace(microsecond=0)
 OFFICER_BUREAU = "XD-A1:environment"
@@ -174,11 +176,30 @@ def fill(start: int, stop: int, ref: Reference, rng: random.Random) -> None:
                         closed and rng.random() < 0.3,
                     )
                 )
-        _copy(cursor, "complaints", COMPLAINT_COLUMNS, complaint_rows)
+        _copy(
+            cursor,
+            "complaints",
+            COMPLAINT_COLUMNS + ", seal",
+            _sealed(Complaint, COMPLAINT_COLUMNS, complaint_rows),
+        )
         _copy(cursor, "events", EVENT_COLUMNS, event_rows)
-        _copy(cursor, "escalation_cases", CASE_COLUMNS, case_rows)
+        _copy(cursor, "escalation_cases", CASE_COLUMNS + ", seal", _sealed(Case, CASE_COLUMNS, case_rows))
         _copy(cursor, "triage_assessments", ASSESSMENT_COLUMNS, assessment_rows)
     db.session.commit()
+
+
+def _sealed(model: type[Any], columns: str, rows: list[tuple[Any, ...]]) -> list[tuple[Any, ...]]:
+    """Each row with the seal the portal would give it (portal.record.seals): a row without one is refused."""
+    names = [name.strip() for name in columns.split(",")]
+    sealed = []
+    for row in rows:
+        values = dict(zip(names, row, strict=True))
+        if isinstance(values.get("redactions"), str):
+            values["redactions"] = json.loads(
+                values["redactions"]
+            )  # written as JSON text, read back as a list
+        sealed.append((*row, seals.seal_for(model, values)))
+    return sealed
 
 
 def _copy(cursor: Any, table: str, columns: str, rows: list[tuple[Any, ...]]) -> None:

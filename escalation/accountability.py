@@ -187,6 +187,9 @@ def _count_bureaus(filters: Filters, now: datetime) -> Counted:
     The median days to reply are of first bureaus' rounds only."""
     where: list[ColumnElement[bool]] = [
         Complaint.bureau_id.is_not(None),
+        # A duplicate is answered through its master (portal.duplicates): its bureau may not answer it itself,
+        # so its own deadline is nobody's to miss. The master counts, once.
+        Complaint.duplicate_of_id.is_(None),
         *_period(Complaint.created_at, filters),
     ]
     replied_late = Complaint.first_replied_at >= Complaint.reply_due_at
@@ -223,7 +226,7 @@ def _count_bureaus(filters: Filters, now: datetime) -> Counted:
             _count(second.first_replied_at < second.reply_due_at),
         )
         .join(Complaint, Complaint.id == second.complaint_id)
-        .where(*_period(Complaint.created_at, filters))
+        .where(Complaint.duplicate_of_id.is_(None), *_period(Complaint.created_at, filters))
         .group_by(second.bureau_id)
     ).all()
     counts: dict[int, Any] = {row[0]: [int(value or 0) for value in row[1:]] for row in rows}

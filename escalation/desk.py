@@ -22,6 +22,7 @@ from portal.http.i18n import current_language
 from portal.http.pages import make_staff_blueprint, show_refusal
 from portal.http.paging import page_request
 from portal.models import Bureau
+from portal.record import seals
 from portal.refusals import Refusal
 from portal.unit_of_work import commit
 
@@ -37,7 +38,7 @@ def case_list() -> str:
     language = current_language()
     return render_template(
         "escalation/desk.html",
-        cases=[(case, public_case(case, language)) for case in found.items],
+        cases=[(case, public_case(case, language)) for case in seals.shown(found.items)],
         page=found,
         states=STATE_LABELS,
         chosen=chosen,

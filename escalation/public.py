@@ -153,6 +153,8 @@ def public_cases_many(complaints: Sequence[Complaint], locale: str) -> dict[int,
     # Held for the rest of the session, so the timeline's texts of these cases' events (``_body_name``) find
     # them in the identity map instead of loading each one.
     db.session.info.setdefault(_KEPT, []).extend(found)
-    for case in found:
+    for case in seals.shown(
+        found
+    ):  # a list leaves out a case changed outside the portal; its page refuses it
         by_complaint[case.complaint_id].append(public_case(case, locale))
     return by_complaint

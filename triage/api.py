@@ -16,6 +16,7 @@ from portal.http.api import json_object, make_api_blueprint, validated_form
 from portal.http.i18n import current_language
 from portal.http.openapi import CODE_PARAMETER, errors, json_request, json_response, ref
 from portal.http.paging import PAGE_PARAMETERS, PAGE_PROPERTIES, page_request
+from portal.record import seals
 from portal.unit_of_work import commit
 from triage import decisions
 from triage.forms import LinkDuplicateForm, MisconductReviewForm, RoutingForm, UnlinkDuplicateForm
@@ -49,7 +50,9 @@ def assessment_json(assessment: Assessment | None) -> dict[str, Any] | None:
 def triage_queue() -> Response:
     language = current_language()
     page = decisions.queue(page_request(request.args))
-    views = public_complaints([item.complaint for item in page.items], language)
+    intact = {id(complaint) for complaint in seals.shown([item.complaint for item in page.items])}
+    items = [item for item in page.items if id(item.complaint) in intact]
+    views = public_complaints([item.complaint for item in items], language)
     return jsonify(
         {
             "queue": [
@@ -59,7 +62,7 @@ def triage_queue() -> Response:
                     "needs_misconduct_review": item.needs_misconduct_review,
                     "assessment": assessment_json(item.assessment),
                 }
-                for item, view in zip(page.items, views, strict=True)
+                for item, view in zip(items, views, strict=True)
             ],
             **page.as_json(),
         }

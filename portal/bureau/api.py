@@ -26,6 +26,7 @@ from portal.http.api import (
 from portal.http.i18n import current_language
 from portal.http.openapi import CODE_PARAMETER, errors, json_request, json_response, ref
 from portal.http.paging import PAGE_PARAMETERS, PAGE_PROPERTIES, page_request
+from portal.record import seals
 from portal.unit_of_work import commit
 
 bureau_api = make_api_blueprint("bureau_api", __name__)
@@ -37,7 +38,7 @@ def bureau_complaints() -> Response:
     staff = require_staff()
     language = current_language()
     page = replies.bureau_complaints(staff, page_request(request.args))
-    return jsonify({"complaints": public_complaints(page.items, language), **page.as_json()})
+    return jsonify({"complaints": public_complaints(seals.shown(page.items), language), **page.as_json()})
 
 
 def _reply_document() -> dict[str, Any]:

@@ -12,6 +12,7 @@ from portal.complaints.timeline import status_label
 from portal.extensions import db
 from portal.models import Complaint, ComplaintStatus, Division
 from portal.privacy.public_text import public_text
+from portal.record import seals
 
 # The most recent open complaints of the division that are compared: bounds the time of one look-up.
 CANDIDATES = 500
@@ -39,14 +40,14 @@ def similar_open_complaints(
     query = document(title, body)
     if not query:
         return []
-    candidates = list(
+    candidates = seals.shown(
         db.session.scalars(
             select(Complaint)
             .join(Division, Complaint.division_id == Division.id)
             .where(Division.code == division_code, Complaint.status != ComplaintStatus.RESOLVED)
             .order_by(Complaint.created_at.desc(), Complaint.id.desc())
             .limit(CANDIDATES)
-        )
+        ).all()
     )
     if not candidates:
         return []

@@ -22,13 +22,14 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from portal.complaints import second_bureau
 from portal.complaints.lookup import find_by_code
+from portal.complaints.rounds import start_reply_round
 from portal.complaints.similar import similar_open_complaints
 from portal.complaints.timeline import describe, status_label
 from portal.extensions import db
 from portal.features import installed
-from portal.models import Complaint, ComplaintStatus, Event, SecondBureau
+from portal.models import Complaint, ComplaintStatus, Event, SecondBureau, utcnow
 from portal.privacy.public_text import public_text_or_none
-from portal.record import events
+from portal.record import events, seals
 from portal.refusals import N_, Conflict, ReasonRequired, Refusal, UnknownTarget
 from portal.signals import PublicEventRecorded
 
@@ -164,6 +165,10 @@ def unlink(complaint: Complaint, *, reason: str, actor: str) -> Complaint:
     if master is None:
         raise NotLinked(complaint.tracking_code)
     complaint.duplicate_of = None
+    if complaint.bureau_id is not None and complaint.status is not ComplaintStatus.RESOLVED:
+        # Its bureau could not answer it while it was linked: it gets a full round of its own from now, not the
+        # deadline that ran out meanwhile.
+        start_reply_round(complaint, utcnow())
     payload = _payload(complaint, master, reason)
     events.record(UNLINKED, complaint=complaint, actor=actor, payload=payload)
     events.record(DUPLICATE_REMOVED, complaint=master, actor=actor, payload=payload)
@@ -225,6 +230,9 @@ def duplicates_of(master: Complaint) -> list[Complaint]:
 
 
 def _handling(master: Complaint, locale: str) -> dict[str, Any]:
+    seals.require_intact(
+        master
+    )  # the master's handling, rewritten in the database, is not shown on a duplicate
     category = master.category
     bureau = master.bureau
     return {

@@ -16,6 +16,7 @@ from portal.hot.engine import LINK_THRESHOLD, NEIGHBOURS, group_vectors, heat
 from portal.models import Complaint, Division
 from portal.models.types import utcnow
 from portal.privacy.public_text import public_text
+from portal.record import seals
 from portal.refusals import N_, Refusal
 from portal.support.service import supporters_by_id
 
@@ -66,7 +67,7 @@ def hot_issues(days: int, division_code: str | None = None, now: datetime | None
             Division.code == division_code
         )
     by_division: dict[int, list[Complaint]] = defaultdict(list)
-    for complaint in db.session.scalars(query):
+    for complaint in seals.shown(db.session.scalars(query).all()):
         by_division[complaint.division_id].append(complaint)
     found: list[tuple[list[Complaint], list[str], Complaint]] = []
     for complaints in by_division.values():

@@ -107,11 +107,15 @@ class Complaint(Model):
         "division_id",
         "category_id",
         "bureau_id",
+        "routed_at",
         "reply_due_at",
+        "first_replied_at",
         "resolved_at",
         "misconduct_alleged",
         "anonymous",
+        "redactions",
         "duplicate_of_id",
+        "created_at",
     )
 
     division: Mapped[Division] = relationship()

@@ -29,6 +29,7 @@ from portal.open311.keys import key_is_valid
 from portal.open311.mapping import extended_attributes, request_document, service_notice
 from portal.open311.responses import document_response, error_response
 from portal.open311.search import parse_search, run_search
+from portal.record import seals
 from portal.unit_of_work import commit
 
 FMT = "<any(json, xml):fmt>"
@@ -78,6 +79,7 @@ def _requests_response(complaints: Sequence[Complaint], fmt: str) -> Response:
     zone = _zone()
     extended = (_parameter("extensions") or "").lower() == "true"
     documents = []
+    complaints = seals.shown(complaints)
     for complaint, view in zip(complaints, timeline.public_complaints(complaints, locale), strict=True):
         document = request_document(
             complaint, view, catalogue, zone=zone, locale=locale, root_url=request.host_url

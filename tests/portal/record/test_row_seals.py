@@ -11,8 +11,10 @@ import sqlalchemy as sa
 from flask import Flask
 from flask.testing import FlaskClient, FlaskCliRunner
 
+from portal.complaints.lookup import find_by_code
 from portal.domain import Role
 from portal.extensions import db
+from portal.unit_of_work import commit
 from tests.factories import bearer, file_via_api
 from tests.portal.bureau.test_second_bureau import two_bureau_complaint
 
@@ -141,6 +143,34 @@ def test_rows_from_before_seals_are_sealed_once_and_a_removed_seal_is_not_launde
     assert again.exit_code == 1
     assert "their seals were removed in the database" in again.output
     assert client.get(f"/api/v1/complaints/{codes[1]}").status_code == 409
+    # Every seal of the table wiped at once: the record says the table was sealed before.
+    rewrite(app, "UPDATE complaints SET seal = NULL")
+    wiped = runner.invoke(args=["ledger", "seal", "--unsealed"])
+    assert wiped.exit_code == 1, wiped.output
+    assert client.get(f"/api/v1/complaints/{codes[0]}").status_code == 409
+
+
+def test_the_portals_next_change_does_not_launder_a_rewritten_row(
+    app: Flask, client: FlaskClient, runner: FlaskCliRunner
+) -> None:
+    code = file_via_api(client)["tracking_code"]
+    rewrite(app, "UPDATE complaints SET body = '路灯坏了三天。' WHERE tracking_code = :code", code=code)
+    with app.app_context():
+        triage = bearer("tri", Role.TRIAGE)
+    routed = client.post(
+        f"/api/v1/complaints/{code}/routing",
+        json={"category": "environment", "reason": "归环保"},
+        headers=triage,
+    )
+    assert routed.status_code == 409  # the answer would show the row: refused, and nothing is changed
+    # A change the portal makes without showing the row (a job, say) keeps the broken seal as it is.
+    with app.app_context():
+        complaint = find_by_code(code)
+        assert complaint is not None
+        complaint.address = "人民路与建设路交叉口"
+        commit()
+    assert_refused_publicly(client, code)
+    assert_named(runner, f"complaints {code}")
 
 
 def test_a_second_bureaus_round_rewritten_in_the_database_is_refused_and_named(
@@ -158,3 +188,17 @@ def test_a_second_bureaus_round_rewritten_in_the_database_is_refused_and_named(
     )
     assert client.get(f"/api/v1/complaints/{code}").status_code == 409
     assert_named(runner, f"second_bureaus #1 of {code}")
+
+
+def test_lists_leave_out_a_rewritten_row_and_show_the_rest(app: Flask, client: FlaskClient) -> None:
+    altered = file_via_api(client)["tracking_code"]
+    kept = file_via_api(client)["tracking_code"]
+    rewrite(app, "UPDATE complaints SET title = '一切都好' WHERE tracking_code = :code", code=altered)
+    listed = client.get("/open311/v2/requests.json")
+    assert listed.status_code == 200
+    assert [request["service_request_id"] for request in listed.get_json()] == [kept]
+    with app.app_context():
+        triage = bearer("tri", Role.TRIAGE)
+    queue = client.get("/api/v1/triage/queue", headers=triage)
+    assert queue.status_code == 200
+    assert [item["complaint"]["tracking_code"] for item in queue.get_json()["queue"]] == [kept]
