@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import current_app
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
 from portal.auth.passwords import matches
 from portal.complaints import secret_digest
@@ -12,12 +13,21 @@ from portal.extensions import db
 from portal.models import Complaint
 from portal.refusals import N_, Refusal
 
+# What every page of one complaint reads of it, joined into the look-up instead of loaded one query each.
+_ONE_COMPLAINT_LOADS = (
+    joinedload(Complaint.division),
+    joinedload(Complaint.category),
+    joinedload(Complaint.bureau),
+    joinedload(Complaint.second_bureau),
+)
+
 
 def find_by_code(text: str) -> Complaint | None:
     code = normalise_tracking_code(text)
     if code is None:
         return None
-    return db.session.scalar(select(Complaint).where(Complaint.tracking_code == code))
+    query = select(Complaint).where(Complaint.tracking_code == code).options(*_ONE_COMPLAINT_LOADS)
+    return db.session.scalar(query)
 
 
 def follow_up_key() -> bytes:
