@@ -11,8 +11,10 @@ from __future__ import annotations
 
 import os
 import secrets
+import select
 import shutil
 import threading
+import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -29,6 +31,17 @@ from portal.extensions import db
 from portal.jurisdiction.demo import seed_demo
 from tests.mailbox import Mailbox, smtp_server
 from tests.services import postgres_server_url, redis_url_or_skip
+
+
+def _sleep_by_select(seconds: float) -> None:
+    select.select([], [], [], max(0.0, seconds))
+
+
+# Under Debian's faketime (`make test-dates`) with a real monotonic clock, libfaketime answers Python's
+# clock_nanosleep with EINVAL, so time.sleep fails (and with it a subprocess still running when waited for, a
+# retry's back-off...). select() sleeps the same time through the kernel: the dates are faked, the waits are not.
+if "faketime" in os.environ.get("LD_PRELOAD", ""):
+    time.sleep = _sleep_by_select
 
 PG_DATABASE_ENV = "TEST_DATABASE_URL"
 TRANSLATIONS = Path(__file__).resolve().parent.parent / "portal" / "translations"
