@@ -24,7 +24,14 @@ from portal.evidence.fix_checks import FixCheck, Place, check_fix_photo
 from portal.evidence.hash_store import Reuse, earlier_copy, store_hashes
 from portal.evidence.models import Photo
 from portal.evidence.phash import variants_of_bytes
-from portal.evidence.photos import EXTENSIONS, PUBLISH_JOB, Upload, original_path
+from portal.evidence.photos import (
+    EXTENSIONS,
+    PUBLISH_JOB,
+    Upload,
+    forget_list_photos,
+    original_path,
+    photos_of_list,
+)
 from portal.extensions import db
 from portal.models import Complaint, Event
 from portal.refusals import N_, Refusal
@@ -126,6 +133,7 @@ def attach(complaint: Complaint, reply: Event, assessed: Sequence[AssessedFix]) 
             path.write_bytes(a.upload.data)
             path.chmod(0o600)
         db.session.add(photo)
+        forget_list_photos()
         db.session.flush()
         store_hashes(photo, a.hashes)
         stored.append(photo)
@@ -149,13 +157,14 @@ def public_section(complaint: Complaint, _locale: str) -> list[dict[str, Any]]:
 
 
 def public_sections(complaints: Sequence[Complaint], _locale: str) -> dict[int, list[dict[str, Any]]]:
-    """The same section for a list of complaints: their fix photos in one query."""
-    by_complaint: dict[int, list[Photo]] = {complaint.id: [] for complaint in complaints}
-    if by_complaint:
-        query = select(Photo).where(Photo.complaint_id.in_(by_complaint), Photo.reply_event_id.is_not(None))
-        for photo in db.session.scalars(query.order_by(Photo.id)):
-            by_complaint[photo.complaint_id].append(photo)
-    return {complaint.id: _section(complaint, by_complaint[complaint.id]) for complaint in complaints}
+    """The same section for a list of complaints."""
+    found = photos_of_list(complaints)  # one query with the evidence section's
+    return {
+        complaint.id: _section(
+            complaint, [photo for photo in found[complaint.id] if photo.reply_event_id is not None]
+        )
+        for complaint in complaints
+    }
 
 
 def _section(complaint: Complaint, photos: Sequence[Photo]) -> list[dict[str, Any]]:

@@ -157,6 +157,7 @@ def attach(complaint: Complaint, uploads: list[Upload], now: datetime) -> list[P
             path.write_bytes(upload.data)
             path.chmod(0o600)
         db.session.add(photo)
+        forget_list_photos()
         photos.append(photo)
     db.session.flush()
     # Every photo's hashes are kept, so that a bureau passing one off later as proof of a fix is caught.
@@ -202,14 +203,36 @@ def public_section(complaint: Complaint, _locale: str) -> dict[str, object]:
     return _section(photos_of(complaint))
 
 
-def public_sections(complaints: Sequence[Complaint], _locale: str) -> dict[int, dict[str, object]]:
-    """The evidence sections of a list of complaints, in one query."""
-    found: dict[int, list[Photo]] = {complaint.id: [] for complaint in complaints}
-    if found:
-        query = select(Photo).where(Photo.complaint_id.in_(list(found))).order_by(Photo.id)
-        for photo in db.session.scalars(query):
+_LIST_PHOTOS = "fire_alarm.photos_of_list"
+
+
+def photos_of_list(complaints: Sequence[Complaint]) -> dict[int, list[Photo]]:
+    """Every photo of a list of complaints, the citizens' and the bureaus' fix photos, in one query that the
+    evidence and the fix-photo sections of the list share (kept for the session, for this list only)."""
+    ids = tuple(sorted(complaint.id for complaint in complaints))
+    kept = db.session.info.get(_LIST_PHOTOS)
+    if kept is not None and kept[0] == ids:
+        return dict(kept[1])
+    found: dict[int, list[Photo]] = {complaint_id: [] for complaint_id in ids}
+    if ids:
+        for photo in db.session.scalars(select(Photo).where(Photo.complaint_id.in_(ids)).order_by(Photo.id)):
             found[photo.complaint_id].append(photo)
-    return {complaint_id: _section(photos) for complaint_id, photos in found.items()}
+    db.session.info[_LIST_PHOTOS] = (ids, found)
+    return dict(found)
+
+
+def forget_list_photos() -> None:
+    """A photo added: a list's photos read before are no longer all of them."""
+    db.session.info.pop(_LIST_PHOTOS, None)
+
+
+def public_sections(complaints: Sequence[Complaint], _locale: str) -> dict[int, dict[str, object]]:
+    """The evidence sections of a list of complaints: the citizens' photos (fix photos are the bureau's)."""
+    found = photos_of_list(complaints)
+    return {
+        complaint_id: _section([photo for photo in photos if photo.reply_event_id is None])
+        for complaint_id, photos in found.items()
+    }
 
 
 def _section(found: Sequence[Photo]) -> dict[str, object]:
