@@ -58,5 +58,5 @@ def resolve(value: str | None, locale: str) -> Jurisdiction:
         province = matches[0]
     ids = _below(province, divisions)
     codes = {division.code for division in divisions if division.id in ids}
-    choices = tuple((code, label) for code, label in division_choices(locale) if code in codes)
+    choices = tuple((code, label) for code, label in division_choices(locale, divisions) if code in codes)
     return Jurisdiction(province, ids, choices)
