@@ -157,15 +157,24 @@ def bureau_complaints(staff: StaffUser, page: PageRequest | None = None) -> Page
     # answered through its master. Two index-friendly halves, not an OR across them (which no index serves):
     # the bureau's own rounds by ix_complaints_bureau_due, its second-bureau rounds by ix_second_bureaus_bureau_due,
     # each with its own deadline.
-    own = select(Complaint.id.label("id"), Complaint.reply_due_at.label("due")).where(
-        Complaint.bureau_id == staff.bureau_id, Complaint.resolved_at.is_(None), *still_open
+    # Each half is read in deadline order and cut at the page's end, so each walks its index in order and stops.
+    enough = page.offset + page.size + 1
+    own = (
+        select(Complaint.id.label("id"), Complaint.reply_due_at.label("due"))
+        .where(Complaint.bureau_id == staff.bureau_id, Complaint.resolved_at.is_(None), *still_open)
+        .order_by(Complaint.reply_due_at, Complaint.id)
+        .limit(enough)
+        .subquery()
     )
     as_second = (
         select(SecondBureau.complaint_id.label("id"), SecondBureau.reply_due_at.label("due"))
         .join(Complaint, Complaint.id == SecondBureau.complaint_id)
         .where(SecondBureau.bureau_id == staff.bureau_id, SecondBureau.resolved_at.is_(None), *still_open)
+        .order_by(SecondBureau.reply_due_at, SecondBureau.complaint_id)
+        .limit(enough)
+        .subquery()
     )
-    rounds = union_all(own, as_second).subquery()
+    rounds = union_all(select(own.c.id, own.c.due), select(as_second.c.id, as_second.c.due)).subquery()
     query = (
         select(Complaint)
         .join(rounds, rounds.c.id == Complaint.id)
