@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
-from portal.record.proofs import HASH_SIZE
+from portal.record.proofs import HASH_SIZE, note_key_id
 from portal.record.tree_head import public_key_bytes
 
 ED25519_TYPE = b"\x01"
@@ -35,8 +35,8 @@ def check_origin(origin: str) -> str:
     return origin
 
 
-def key_id(name: str, public_key: bytes) -> bytes:
-    return hashlib.sha256(name.encode() + b"\n" + ED25519_TYPE + public_key).digest()[:4]
+# The key ID is the stand-alone verifier's, as the hashing is: the monitor and the portal name keys alike.
+key_id = note_key_id
 
 
 def verifier_key(name: str, public_key: Ed25519PublicKey) -> str:

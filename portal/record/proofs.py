@@ -877,11 +877,11 @@ def _hashes(fields: Mapping[str, object], name: str) -> tuple[bytes, ...]:
     return tuple(_decode_hex(element, f'each element of "{name}"', HASH_SIZE) for element in value)
 
 
-def _base64(text: str, what: str) -> bytes:
+def _base64(text: str, what: str, expected: str = "neither 64 hex digits nor valid base64") -> bytes:
     try:
         return base64.b64decode(text, validate=True)
     except binascii.Error as error:
-        raise FormatError(f"{what} is neither 64 hex digits nor valid base64") from error
+        raise FormatError(f"{what} is {expected}") from error
 
 
 # --- Command line -----------------------------------------------------------------------------------------
@@ -1400,10 +1400,7 @@ class SignedCheckpoint:
 
 
 def _note_base64(text: str, what: str) -> bytes:
-    try:
-        return base64.b64decode(text, validate=True)
-    except binascii.Error as error:
-        raise FormatError(f"{what} is not valid base64") from error
+    return _base64(text, what, "not valid base64")
 
 
 def parse_checkpoint_note(note: str) -> SignedCheckpoint:
