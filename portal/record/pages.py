@@ -27,8 +27,10 @@ CHECKPOINT_CACHE = "public, max-age=5"
 @record_pages.get("/ledger")
 def page() -> str:
     """How the record works, its current head and key, and how to check a receipt without trusting us."""
-    head = record_store.latest_head()
-    return render_template(
+    # The head the API and the checkpoint serve (signed now if the record grew since the last one and that is
+    # over ten minutes old): a citizen holding a receipt must never read "nothing recorded" here.
+    head = record_store.publish_head()
+    shown = render_template(
         "record/ledger.html",
         head=head,
         public_key=record_store.public_key(),
@@ -50,6 +52,8 @@ def page() -> str:
             for row in witnesses.known()
         ],
     )
+    commit()  # a head signed just now is kept, so everyone is shown the same one
+    return shown
 
 
 @record_pages.get("/ledger/verify_receipt.py")

@@ -189,3 +189,11 @@ def test_heads_are_published_at_a_pace_that_keeps_audits_cheap(
     assert "size 8" in runner.invoke(args=["ledger", "sign"]).output
     assert stored_heads(app) == [4, 6, 8]
     assert runner.invoke(args=["ledger", "verify"]).exit_code == 0
+
+
+def test_the_ledger_page_shows_a_head_as_soon_as_anything_is_recorded(client: FlaskClient) -> None:
+    file_via_api(client)
+    page = client.get("/ledger", headers={"Accept-Language": "en"}).get_data(as_text=True)
+    assert "Nothing has been recorded yet." not in page
+    head = client.get("/api/v1/ledger/head").get_json()["tree_head"]
+    assert head["root_hash"] in page  # the same head the API serves
